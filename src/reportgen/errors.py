@@ -1,0 +1,63 @@
+"""Problems found in a project, and the one exception type the CLI turns into messages."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, located as `file:line` where a line applies."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class ReportgenError(click.ClickException):
+    """Base of every error reportgen reports; click prints it and exits 1."""
+
+    exit_code = 1
+
+    def show(self, file: object = None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+class ProjectError(ReportgenError):
+    """A project with one or more problems; lists them all, one per line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+@dataclass
+class ProblemLog:
+    """Collects problems across a whole load, so that one run reports all of them."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, file: Path | str, line: int | None, message: str) -> None:
+        name = display_path(file) if isinstance(file, Path) else file
+        self.problems.append(Problem(name, line, message))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise ProjectError(list(self.problems))

@@ -1,0 +1,33 @@
+"""How numbers, dates and free text look in the pack (Jinja filters)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+from markupsafe import Markup, escape
+
+
+def format_number(value: Decimal | None, locale: str) -> str:
+    """A decimal grouped by the locale, with exactly the decimals it was written with."""
+    if value is None:
+        return ""
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return str(format_decimal(value, format=pattern, locale=locale, decimal_quantization=True))
+
+
+def month_header(day: date) -> str:
+    """A grid column header, as in the seed: `30/04/12`."""
+    return day.strftime("%d/%m/%y")
+
+
+def paragraphs(text: str) -> Markup:
+    """Plain text as HTML paragraphs: escaped first, then split on blank lines."""
+    blocks = [block.strip() for block in text.split("\n\n") if block.strip()]
+    return Markup("").join(
+        Markup("<p>{}</p>\n").format(Markup("<br>\n").join(escape(line) for line in block.split("\n")))
+        for block in blocks
+    )

@@ -1,0 +1,51 @@
+"""A report project on disk: its settings, indicators, values and comments, all validated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.errors import ProblemLog, ReportgenError
+from reportgen.period import Period
+from reportgen.records import Comment, Measurement, load_comments, load_values
+from reportgen.schema import IndicatorSchema, ReportSchema
+from reportgen.settings import load_indicators, load_report_settings
+
+REPORT_FILE = Path("config/report.yaml")
+INDICATORS_FILE = Path("config/indicators.yaml")
+VALUES_FILE = Path("data/values.csv")
+COMMENTS_FILE = Path("data/comments.csv")
+TEMPLATES_DIR = Path("templates")
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything a pack is built from, checked and typed."""
+
+    root: Path
+    settings: ReportSchema
+    indicators: tuple[IndicatorSchema, ...]
+    values: tuple[Measurement, ...]
+    comments: tuple[Comment, ...]
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / TEMPLATES_DIR
+
+
+def load_project(root: Path, period: Period | None = None) -> tuple[Project, Period]:
+    """Loads and validates a project; raises ProjectError listing every problem found."""
+    if not root.is_dir():
+        raise ReportgenError(f"{root}: project folder not found")
+    log = ProblemLog()
+    settings = load_report_settings(root / REPORT_FILE, log)
+    indicators, declared_codes = load_indicators(root / INDICATORS_FILE, log)
+    values = load_values(root / VALUES_FILE, declared_codes, log)
+    comments = load_comments(root / COMMENTS_FILE, declared_codes, log)
+    chosen = period or (settings.period if settings else None)
+    if settings is not None and chosen is None:
+        log.add(root / REPORT_FILE, None, "no period: set 'period:' or pass --period YYYY-YY-QN")
+    log.raise_if_any()
+    assert settings is not None and chosen is not None  # raise_if_any ensured it
+    project = Project(root, settings, tuple(indicators), tuple(values), tuple(comments))
+    return project, chosen

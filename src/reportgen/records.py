@@ -1,0 +1,124 @@
+"""Loads data/values.csv and data/comments.csv into typed records, checking every cell."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TypeVar
+
+from reportgen.csvfile import Row, parse_decimal, parse_month_end, read_csv
+from reportgen.errors import ProblemLog
+
+VALUE_COLUMNS = ("code", "period_end", "actual", "target")
+COMMENT_COLUMNS = ("code", "period_end", "author", "subject", "text")
+T = TypeVar("T")
+# Bidirectional embeddings, overrides and isolates, directional marks and the BOM.
+HIDDEN = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\ufeff")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """An indicator's actual and target for one month (either may be missing)."""
+
+    code: str
+    period_end: date
+    actual: Decimal | None
+    target: Decimal | None
+
+
+@dataclass(frozen=True)
+class Comment:
+    """An officer's commentary on an indicator for one month."""
+
+    code: str
+    period_end: date
+    author: str
+    subject: str
+    text: str
+
+
+def _cell(row: Row, column: str, parse: Callable[[str], T], path: Path, log: ProblemLog) -> T | None:
+    try:
+        return parse(row.cells[column])
+    except ValueError as error:
+        log.add(path, row.line, f"{column}: {error}")
+        return None
+
+
+def _optional_decimal(text: str) -> Decimal | None:
+    return None if not text.strip() else parse_decimal(text)
+
+
+def clean_text(text: str) -> str:
+    """Free text with line endings normalised and invisible control characters removed.
+
+    Bidirectional overrides could make a comment display differently from what it
+    says, and control characters have no place in prose; tabs and newlines stay.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(
+        ch
+        for ch in text
+        if ch in "\n\t" or (unicodedata.category(ch) not in ("Cc", "Cs") and ch not in HIDDEN)
+    ).strip()
+
+
+def _known_code(row: Row, codes: Collection[str] | None, path: Path, log: ProblemLog) -> str | None:
+    code = row.cells["code"].strip()
+    if not code:
+        log.add(path, row.line, "code: empty")
+        return None
+    if codes is not None and code not in codes:
+        log.add(path, row.line, f"unknown indicator code '{code}' (not in config/indicators.yaml)")
+        return None
+    return code
+
+
+def load_values(path: Path, codes: Collection[str] | None, log: ProblemLog) -> list[Measurement]:
+    """values.csv: one measurement per (code, month); every bad cell is logged."""
+    if not path.is_file():
+        log.add(path, None, "file not found")
+        return []
+    rows = read_csv(path, VALUE_COLUMNS, log)
+    measurements: list[Measurement] = []
+    seen: dict[tuple[str, date], int] = {}
+    for row in rows or ():
+        code = _known_code(row, codes, path, log)
+        period_end = _cell(row, "period_end", parse_month_end, path, log)
+        actual = _cell(row, "actual", _optional_decimal, path, log)
+        target = _cell(row, "target", _optional_decimal, path, log)
+        if code is None or period_end is None:
+            continue
+        if (code, period_end) in seen:
+            first = seen[code, period_end]
+            log.add(path, row.line, f"duplicate row for {code} {period_end} (first on line {first})")
+            continue
+        seen[code, period_end] = row.line
+        measurements.append(Measurement(code, period_end, actual, target))
+    return measurements
+
+
+def load_comments(path: Path, codes: Collection[str] | None, log: ProblemLog) -> list[Comment]:
+    """comments.csv, which may be absent (no commentary yet)."""
+    if not path.exists():
+        return []
+    rows = read_csv(path, COMMENT_COLUMNS, log)
+    comments: list[Comment] = []
+    for row in rows or ():
+        code = _known_code(row, codes, path, log)
+        period_end = _cell(row, "period_end", parse_month_end, path, log)
+        author = clean_text(row.cells["author"])
+        text = clean_text(row.cells["text"])
+        if not author:
+            log.add(path, row.line, "author: empty")
+        if not text:
+            log.add(path, row.line, "text: empty")
+        if code is None or period_end is None or not author or not text:
+            continue
+        subject = clean_text(row.cells["subject"])
+        comments.append(Comment(code, period_end, author, subject, text))
+    return comments

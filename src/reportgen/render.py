@@ -1,0 +1,48 @@
+"""Renders the report model to HTML text: the pack, a director's pack, an indicator fragment."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from reportgen.compute import DirectorSection, IndicatorResult, Report
+from reportgen.rag import Band
+from reportgen.templating import make_environment
+
+
+def html_language(locale: str) -> str:
+    """A BCP 47 language tag for a babel locale: `en_GB` → `en-GB`."""
+    return locale.replace("_", "-")
+
+
+class Renderer:
+    """Holds one Jinja environment for a build and renders each kind of page with it."""
+
+    def __init__(self, report: Report, project_templates: Path | None) -> None:
+        self.report = report
+        self.environment = make_environment(project_templates, report.locale)
+        self.language = html_language(report.locale)
+
+    def _pack(self, report: Report, document_title: str) -> str:
+        template = self.environment.get_template("pack.html")
+        return template.render(
+            report=report,
+            bands=list(Band),
+            language=self.language,
+            document_title=document_title,
+        )
+
+    def pack_html(self) -> str:
+        """The whole pack."""
+        report = self.report
+        return self._pack(report, f"{report.title} - {report.period.label}")
+
+    def director_html(self, director: DirectorSection) -> str:
+        """One director's pack: the same layout with only their section."""
+        report = replace(self.report, directors=(director,))
+        return self._pack(report, f"{report.title} - {report.period.label} - {director.name}")
+
+    def fragment_html(self, result: IndicatorResult) -> str:
+        """One indicator as a self-contained block for pasting into a web page."""
+        template = self.environment.get_template("fragment.html")
+        return template.render(report=self.report, result=result, language=self.language)

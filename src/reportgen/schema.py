@@ -1,0 +1,125 @@
+"""The shapes of config/report.yaml and config/indicators.yaml, as pydantic models."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from babel import Locale, UnknownLocaleError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from reportgen.period import Period
+
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._()\-]*$"
+PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*%\s*$")
+PLAIN_DECIMAL = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*$")
+
+
+class Polarity(StrEnum):
+    """Which direction is good for an indicator."""
+
+    BIGGER = "bigger"
+    SMALLER = "smaller"
+
+    @property
+    def label(self) -> str:
+        return "Bigger is Better" if self is Polarity.BIGGER else "Smaller is Better"
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How far from target still counts as on target: an amount, or a percent of |target|."""
+
+    value: Decimal = Decimal(0)
+    percent: bool = False
+
+    def amount(self, target: Decimal) -> Decimal:
+        return abs(target) * self.value / 100 if self.percent else self.value
+
+    def __str__(self) -> str:
+        return f"{self.value}%" if self.percent else str(self.value)
+
+
+def _polarity(value: Any) -> Any:
+    if isinstance(value, str):
+        words = value.strip().lower()
+        for polarity in Polarity:
+            if words in (polarity.value, polarity.label.lower()):
+                return polarity
+        raise ValueError(f"unknown polarity {value!r}: use bigger or smaller")
+    return value
+
+
+def _tolerance(value: Any) -> Tolerance:
+    if isinstance(value, bool):
+        raise ValueError("tolerance must be a number or a percentage such as \"5%\"")
+    if isinstance(value, int | Decimal):
+        number = Decimal(value)
+        if not number.is_finite() or number < 0:
+            raise ValueError(f"tolerance {value} must be zero or more")
+        return Tolerance(number)
+    if isinstance(value, str):
+        if match := PERCENT.match(value):
+            return Tolerance(Decimal(match[1]), percent=True)
+        if match := PLAIN_DECIMAL.match(value):
+            return Tolerance(Decimal(match[1]))
+    raise ValueError(f"tolerance {value!r} must be a number (5, 0.5) or a percentage (\"5%\")")
+
+
+Text = Annotated[str, Field(strict=True)]
+NonEmptyText = Annotated[str, Field(strict=True, min_length=1)]
+
+
+class ReportSchema(BaseModel):
+    """config/report.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: NonEmptyText
+    organisation: Text = ""
+    period: Annotated[Period | None, BeforeValidator(lambda v: _period(v))] = None
+    locale: Text = "en_GB"
+    directors: list[NonEmptyText] = []
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        try:
+            Locale.parse(value)
+        except (UnknownLocaleError, ValueError):
+            raise ValueError(f"unknown locale {value!r} (for example en_GB)") from None
+        return value
+
+
+def _period(value: Any) -> Period | None:
+    if value is None or isinstance(value, Period):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"period must be text such as \"2012-13-Q1\", not {value!r}")
+    return Period.parse(value)
+
+
+class IndicatorSchema(BaseModel):
+    """One entry of config/indicators.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: Annotated[str, Field(strict=True, pattern=CODE_PATTERN, max_length=100)]
+    title: NonEmptyText
+    director: NonEmptyText
+    owner: NonEmptyText
+    polarity: Annotated[Polarity, BeforeValidator(_polarity)]
+    unit: Text = ""
+    plans: list[NonEmptyText] = []
+    tolerance: Annotated[Tolerance, BeforeValidator(_tolerance)] = Tolerance()
+
+
+class IndicatorsFileSchema(BaseModel):
+    """The top level of config/indicators.yaml (its entries are checked one by one)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    indicators: list[Any] = Field(min_length=1)

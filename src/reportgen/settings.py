@@ -1,0 +1,163 @@
+"""Loads config/report.yaml and config/indicators.yaml, turning schema errors into file:line."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from reportgen.errors import ProblemLog
+from reportgen.names import fragment_stem, slugify
+from reportgen.schema import IndicatorSchema, IndicatorsFileSchema, ReportSchema
+from reportgen.yamlfile import LineDict, LineList, YamlLoadError, load_yaml
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def _yaml_kind(value: Any) -> str:
+    if value is None:
+        return "null (nothing)"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float | Decimal):
+        return "a number"
+    if isinstance(value, date):
+        return "a date"
+    return "a " + type(value).__name__
+
+
+def _locate(data: Any, loc: tuple[int | str, ...]) -> tuple[int | None, Any, str | None]:
+    """The line, value and source text at a pydantic error location inside line-aware data."""
+    line = getattr(data, "line", None)
+    value, text = data, None
+    for part in loc:
+        if isinstance(value, LineDict) and part in value:
+            node = value.nodes[part]
+            line, value, text = node.line, value[part], node.text
+        elif isinstance(value, LineList) and isinstance(part, int) and part < len(value):
+            node = value.nodes[part]
+            line, value, text = node.line, value[part], node.text
+        else:
+            break
+    return line, value, text
+
+
+def _message(data: Any, error: Any) -> tuple[int | None, str]:
+    loc = tuple(error["loc"])
+    field = ".".join(str(part) for part in loc) or "file"
+    line, value, text = _locate(data, loc)
+    kind = error["type"]
+    if kind == "missing":
+        return line, f"missing required key '{loc[-1]}'"
+    if kind == "extra_forbidden":
+        return line, f"unknown key '{loc[-1]}'"
+    if kind == "string_type" and isinstance(value, LineDict | LineList):
+        return line, f"{field}: must be text, not a {'mapping' if isinstance(value, dict) else 'list'}"
+    if kind == "string_type":
+        shown = text if text is not None else repr(value)
+        return line, f"{field}: YAML reads {shown!r} as {_yaml_kind(value)}; quote it: \"{shown}\""
+    if kind == "string_pattern_mismatch" and loc and loc[-1] == "code":
+        return line, (
+            f"code {value!r} must be letters, digits, spaces and ._()- "
+            "starting with a letter or digit"
+        )
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return line, f"{field}: {message}"
+
+
+def validate_model(schema: type[Model], data: Any, file: Path, log: ProblemLog) -> Model | None:
+    """Validates data against a schema, logging every error at its line."""
+    try:
+        return schema.model_validate(data)
+    except ValidationError as errors:
+        for error in errors.errors():
+            line, message = _message(data, error)
+            log.add(file, line, message)
+        return None
+
+
+def load_yaml_file(path: Path, log: ProblemLog) -> Any:
+    """A YAML file's data, or None after logging why it could not be read."""
+    if not path.is_file():
+        log.add(path, None, "file not found")
+        return None
+    try:
+        data = load_yaml(path)
+    except YamlLoadError as error:
+        log.add(path, error.line, error.message)
+        return None
+    if not isinstance(data, LineDict):
+        log.add(path, getattr(data, "line", 1), "expected a mapping of keys to values")
+        return None
+    return data
+
+
+def load_report_settings(path: Path, log: ProblemLog) -> ReportSchema | None:
+    """config/report.yaml, validated."""
+    data = load_yaml_file(path, log)
+    return None if data is None else validate_model(ReportSchema, data, path, log)
+
+
+def load_indicators(path: Path, log: ProblemLog) -> tuple[list[IndicatorSchema], set[str] | None]:
+    """config/indicators.yaml: the valid indicators, and every code it declares.
+
+    The declared codes include those of invalid entries, so that their data rows are
+    not reported again as unknown; None means the file could not be read at all.
+    """
+    data = load_yaml_file(path, log)
+    if data is None or validate_model(IndicatorsFileSchema, data, path, log) is None:
+        return [], None
+    entries: LineList = data["indicators"]
+    indicators: list[IndicatorSchema] = []
+    declared = {str(entry["code"]) for entry in entries if isinstance(entry, dict) and "code" in entry}
+    first_line: dict[str, int] = {}
+    names_seen: dict[tuple[str, str], tuple[str, int]] = {}
+    for entry, node in zip(entries, entries.nodes, strict=True):
+        if not isinstance(entry, LineDict):
+            log.add(path, node.line, "each indicator must be a mapping (code:, title:, ...)")
+            continue
+        indicator = validate_model(IndicatorSchema, entry, path, log)
+        if indicator is None:
+            continue
+        if indicator.code in first_line:
+            log.add(
+                path,
+                entry.nodes["code"].line,
+                f"duplicate code '{indicator.code}' (first on line {first_line[indicator.code]})",
+            )
+            continue
+        first_line[indicator.code] = entry.nodes["code"].line
+        indicators.append(indicator)
+        _check_file_names(indicator, entry, path, log, names_seen)
+    return indicators, declared
+
+
+def _check_file_names(
+    indicator: IndicatorSchema,
+    entry: LineDict,
+    path: Path,
+    log: ProblemLog,
+    seen: dict[tuple[str, str], tuple[str, int]],
+) -> None:
+    """Two codes or two directors that would share an output file are an error."""
+    for kind, key, name in (
+        ("fragment", "code", fragment_stem(indicator.code)),
+        ("director", "director", slugify(indicator.director)),
+    ):
+        value = getattr(indicator, key)
+        line = entry.nodes[key].line
+        if not name:
+            log.add(path, line, f"{key} {value!r} has no letters or digits to name its file")
+        elif (kind, name) in seen and seen[kind, name][0] != value:
+            other, other_line = seen[kind, name]
+            log.add(
+                path,
+                line,
+                f"{key} {value!r} and {other!r} (line {other_line}) "
+                f"would both be written to the file '{name}'",
+            )
+        else:
+            seen.setdefault((kind, name), (value, line))
