@@ -1,0 +1,31 @@
+"""The only way WeasyPrint may load anything: data: URIs and files inside the template folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+
+def asset_fetcher(folders: list[Path]) -> Any:
+    """A WeasyPrint URL fetcher that refuses everything but the templates' own assets."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # imported only when rendering
+
+    class AssetFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves data: URIs and files inside the template folders; refuses everything else."""
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
+            self.folders = [folder.resolve() for folder in folders]
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+                path = Path(unquote(parts.path)).resolve()
+                if any(path.is_relative_to(folder) for folder in self.folders) and path.is_file():
+                    return URLFetcherResponse(url, body=path.read_bytes())
+            raise ValueError(f"reportgen does not fetch {url!r}")
+
+    return AssetFetcher()
