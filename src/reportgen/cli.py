@@ -7,6 +7,22 @@ from pathlib import Path
 import click
 
 from reportgen import __version__
+from reportgen.period import Period
+
+
+class PeriodType(click.ParamType[Period]):
+    """A `YYYY-YY-QN` period on the command line; a malformed one is a usage error (exit 2)."""
+
+    name = "YYYY-YY-QN"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> Period:
+        if isinstance(value, Period):
+            return value
+        try:
+            return Period.parse(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
 
 PROJECT = click.option(
     "--project",
@@ -17,7 +33,7 @@ PROJECT = click.option(
 )
 PERIOD = click.option(
     "--period",
-    metavar="YYYY-YY-QN",
+    type=PeriodType(),
     help="The quarter to report, e.g. 2012-13-Q1 (default: period in config/report.yaml).",
 )
 
@@ -31,7 +47,7 @@ def cli() -> None:
 @cli.command()
 @PROJECT
 @PERIOD
-def validate(project: Path, period: str | None) -> None:
+def validate(project: Path, period: Period | None) -> None:
     """Check a project and report every problem, writing nothing."""
     from reportgen import main
 
@@ -50,11 +66,11 @@ def validate(project: Path, period: str | None) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default: PROJECT/output); the pack goes to OUT/<period>/.",
 )
-def build(project: Path, period: str | None, out: Path | None) -> None:
+def build(project: Path, period: Period | None, out: Path | None) -> None:
     """Build the pack: PDFs, HTML, fragments, report.json and the chase list."""
     from reportgen import main
 
-    result = main.build(project, period, out, progress=lambda step: click.echo(f"  {step}", err=True))
+    result = main.build(project, period, out)
     click.echo(f"Wrote {len(result.files)} files to {result.output_dir}")
 
 

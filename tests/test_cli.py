@@ -1,0 +1,75 @@
+"""The command line through click's CliRunner: help, version, validate, build, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from reportgen import __version__
+from reportgen.cli import cli
+
+from .conftest import REPO
+
+
+def test_help_lists_commands() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    assert "build" in result.output and "validate" in result.output
+    for command in ("build", "validate"):
+        sub = CliRunner().invoke(cli, [command, "--help"])
+        assert sub.exit_code == 0 and "--project" in sub.output and "--period" in sub.output
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_validate_default_project_writes_nothing(tmp_path: Path) -> None:
+    before = sorted(p.name for p in REPO.iterdir())
+    result = CliRunner().invoke(cli, ["validate", "--project", str(REPO)])
+    assert result.exit_code == 0, result.output
+    assert "31 indicators" in result.output and "Quarter 1 2012/13" in result.output
+    assert sorted(p.name for p in REPO.iterdir()) == before
+
+
+def test_build_with_period_and_out(tmp_path: Path, default_project: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["build", "--project", str(default_project), "--period", "2012-13-Q2", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads((tmp_path / "2012-13-Q2" / "report.json").read_text())
+    assert document["period_label"] == "Quarter 2 2012/13"
+    # Q2 has no new actuals: the band still comes from June, the latest month with both.
+    assert document["summary"] == {"red_diamond": 16, "green_plus": 9, "blue_circle": 6, "no_data": 0}
+
+
+def test_malformed_period_is_a_usage_error() -> None:
+    result = CliRunner().invoke(cli, ["validate", "--project", str(REPO), "--period", "2012-Q1"])
+    assert result.exit_code == 2
+    assert "YYYY-YY-QN" in result.output
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    assert CliRunner().invoke(cli, ["build", "--colour"]).exit_code == 2
+
+
+def test_problems_are_listed_as_file_line_and_exit_1(default_project: Path) -> None:
+    values = default_project / "data" / "values.csv"
+    lines = values.read_text().splitlines()
+    lines[3] = "NOPE,2012-06-30,1,2"
+    lines[5] = "2042SC,2012-06-15,1,2"
+    values.write_text("\n".join(lines) + "\n")
+    result = CliRunner().invoke(cli, ["validate", "--project", str(default_project)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "values.csv:4: unknown indicator code 'NOPE'" in result.output
+    assert "values.csv:6: period_end: '2012-06-15' is not the last day of its month" in result.output
+
+
+def test_missing_project_folder_is_a_clean_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["validate", "--project", str(tmp_path / "nowhere")])
+    assert result.exit_code == 1
+    assert "not found" in result.output and "Traceback" not in result.output

@@ -1,0 +1,108 @@
+"""Loading a project: exact values, YAML typing rules, and every problem reported at once."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from reportgen.errors import ProjectError
+from reportgen.project import load_project
+from reportgen.schema import Polarity, Tolerance
+
+from .conftest import REPO, write_project
+
+GOOD_INDICATOR = """\
+indicators:
+  - code: "X1"
+    title: T
+    director: D
+    owner: O
+    polarity: bigger
+"""
+GOOD_VALUES = "code,period_end,actual,target\nX1,2012-06-30,1.50,2\n"
+
+
+def _problems(root: Path) -> list[str]:
+    with pytest.raises(ProjectError) as caught:
+        load_project(root)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_default_project_loads_exactly() -> None:
+    project, period = load_project(REPO)
+    assert period.code == "2012-13-Q1"
+    assert len(project.indicators) == 31
+    first = project.indicators[0]
+    assert (first.code, first.polarity, first.plans) == ("2042SC", Polarity.SMALLER, ["CBP", "CYPP"])
+    cs108 = next(i for i in project.indicators if i.code == "CS108")
+    assert cs108.tolerance == Tolerance(Decimal(5), percent=True)
+    value = next(v for v in project.values if v.code == "2042SC" and v.actual is not None)
+    assert value.actual == Decimal("37.47") and str(value.actual) == "37.47"
+    assert len(project.comments) == 28
+
+
+def test_values_keep_their_written_decimals(tmp_path: Path) -> None:
+    project, _ = load_project(write_project(tmp_path, GOOD_INDICATOR, GOOD_VALUES))
+    assert str(project.values[0].actual) == "1.50"
+
+
+def test_bom_and_crlf_are_fine(tmp_path: Path) -> None:
+    root = write_project(tmp_path, GOOD_INDICATOR, "")
+    (root / "data" / "values.csv").write_bytes(b"\xef\xbb\xbf" + GOOD_VALUES.replace("\n", "\r\n").encode())
+    project, _ = load_project(root)
+    assert project.values[0].target == Decimal(2)
+
+
+@pytest.mark.parametrize(
+    ("field", "written", "shown"),
+    [("code", "0123", "0123"), ("owner", "NO", "NO"), ("title", "2012-01-01", "2012-01-01"),
+     ("director", "~", "~"), ("code", "1.5", "1.5")],
+)
+def test_text_that_yaml_reads_as_another_type_must_be_quoted(
+    tmp_path: Path, field: str, written: str, shown: str
+) -> None:
+    original = {"code": 'code: "X1"', "owner": "owner: O", "title": "title: T", "director": "director: D"}
+    text = GOOD_INDICATOR.replace(original[field], f"{field}: {written}")
+    assert text != GOOD_INDICATOR
+    problems = _problems(write_project(tmp_path, text, GOOD_VALUES))
+    assert any("indicators.yaml:" in p and "quote it" in p and shown in p for p in problems), problems
+
+
+def test_every_problem_is_reported_in_one_run(tmp_path: Path) -> None:
+    indicators = GOOD_INDICATOR + "    colour: red\n" + GOOD_INDICATOR.split("\n", 1)[1].replace(
+        "bigger", "upwards"
+    )
+    values = (
+        "code,period_end,actual,target\n"
+        "X1,2012-06-30,1,2\n"
+        "X1,2012-06-30,3,4\n"
+        "X1,2012-07-31,nan,1\n"
+        "X1,2012-08-31,\"1,000\",95%\n"
+        "Y9,2012-02-30,1,1\n"
+    )
+    comments = "code,period_end,author,subject,text\nZZ,2012-06-30,A,S,T\n"
+    problems = _problems(write_project(tmp_path, indicators, values, comments))
+    joined = "\n".join(problems)
+    assert "indicators.yaml:7: unknown key 'colour'" in joined
+    assert "indicators.yaml:12: polarity: unknown polarity 'upwards'" in joined
+    assert "duplicate code 'X1'" not in joined  # the second X1 was invalid anyway
+    assert "values.csv:3: duplicate row for X1 2012-06-30 (first on line 2)" in joined
+    assert "values.csv:4: actual: 'nan' is not a plain decimal number" in joined
+    assert "values.csv:5: actual: '1,000' is not a plain decimal number (no thousands separators)" in joined
+    assert "values.csv:5: target: '95%' is not a plain decimal number (no percent sign" in joined
+    assert "values.csv:6: unknown indicator code 'Y9'" in joined
+    assert "values.csv:6: period_end: '2012-02-30' is not a real date" in joined
+    assert "comments.csv:2: unknown indicator code 'ZZ'" in joined
+
+
+def test_duplicate_yaml_keys_are_an_error(tmp_path: Path) -> None:
+    text = GOOD_INDICATOR + "    owner: Someone Else\n"
+    problems = _problems(write_project(tmp_path, text, GOOD_VALUES))
+    assert any("indicators.yaml:7: duplicate key 'owner' (first on line 5)" in p for p in problems)
+
+
+def test_comments_file_may_be_absent(tmp_path: Path) -> None:
+    project, _ = load_project(write_project(tmp_path, GOOD_INDICATOR, GOOD_VALUES, comments=None))
+    assert project.comments == ()
