@@ -73,3 +73,11 @@ def test_missing_project_folder_is_a_clean_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", "--project", str(tmp_path / "nowhere")])
     assert result.exit_code == 1
     assert "not found" in result.output and "Traceback" not in result.output
+
+
+def test_build_with_a_relative_project_path(default_project: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    (default_project / "templates").mkdir()
+    monkeypatch.chdir(default_project.parent)
+    result = CliRunner().invoke(cli, ["build", "--project", default_project.name])
+    assert result.exit_code == 0, result.output
+    assert (default_project / "output" / "2012-13-Q1" / "report.pdf").is_file()
