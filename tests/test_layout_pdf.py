@@ -1,0 +1,182 @@
+"""The built PDFs: every indicator, running header and footer, outline, contents, metadata."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from reportgen.compute import DirectorSection, Report
+from reportgen.main import BuildResult, build
+from reportgen.rag import Band
+
+from .conftest import REPO
+
+Outline = list[tuple[str, int, list["Outline"]]]  # (title, 0-based page, children)
+
+
+@pytest.fixture(scope="session")
+def default_pack(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The default project built once for the whole session (WeasyPrint is slow)."""
+    return build(REPO, out=tmp_path_factory.mktemp("layout-pack"))
+
+
+def flat(text: str) -> str:
+    """Text with every run of whitespace as one space, as lines wrap where they like."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@cache  # text extraction takes a second or two per PDF: once per session
+def page_texts(pdf: Path) -> list[str]:
+    return [flat(page.extract_text()) for page in PdfReader(pdf).pages]
+
+
+def outline(pdf: Path) -> Outline:
+    """The PDF's bookmarks as a tree of (title, 0-based page, children)."""
+    reader = PdfReader(pdf)
+    return _subtree(reader, reader.outline)
+
+
+def _subtree(reader: PdfReader, items: list[Any]) -> Outline:
+    tree: Outline = []
+    for item in items:
+        if isinstance(item, list):  # pypdf lists an entry's children right after it
+            title, page, _ = tree[-1]
+            tree[-1] = (title, page, _subtree(reader, item))
+        else:
+            page = reader.get_destination_page_number(item)
+            tree.append((str(item.title), page if page is not None else -1, []))
+    return tree
+
+
+def code_pattern(code: str) -> re.Pattern[str]:
+    """`CODE:` as an indicator heading, not the tail of a longer code."""
+    return re.compile(r"(?<![\w.()-])" + re.escape(code) + ":")
+
+
+def running_title(report: Report) -> str:
+    return f"{report.title} - {report.period.label}"
+
+
+def expected_outline(directors: tuple[DirectorSection, ...]) -> list[object]:
+    return ["Summary"] + [
+        (
+            director.name,
+            [
+                (
+                    group.band.heading,
+                    [flat(f"{i.code}: {i.definition.title}") for i in group.indicators],
+                )
+                for group in director.bands
+            ],
+        )
+        for director in directors
+    ]
+
+
+def titles(tree: Outline) -> list[object]:
+    """Outline titles only: leaves as strings, parents as (title, children)."""
+    return [
+        (flat(title), titles(children)) if children else flat(title) for title, _, children in tree
+    ]
+
+
+def test_every_indicator_heading_is_in_the_pack(default_pack: BuildResult) -> None:
+    text = " ".join(page_texts(default_pack.output_dir / "report.pdf"))
+    for result in default_pack.report.indicators:
+        assert flat(f"{result.code}: {result.definition.title}") in text
+
+
+def test_running_header_and_page_numbers_on_every_page(default_pack: BuildResult) -> None:
+    pages = page_texts(default_pack.output_dir / "report.pdf")
+    assert len(pages) > 3
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+        if number > 1:  # the cover carries no running header
+            assert running_title(default_pack.report) in text, f"page {number}"
+
+
+def test_every_page_of_a_section_names_its_director(default_pack: BuildResult) -> None:
+    pdf = default_pack.output_dir / "report.pdf"
+    pages = page_texts(pdf)
+    directors = [(title, page) for title, page, children in outline(pdf) if title != "Summary"]
+    ends = [page for _, page in directors[1:]] + [len(pages)]
+    for (name, start), end in zip(directors, ends, strict=True):
+        for page in range(start, end):
+            assert name in pages[page], f"{name} missing from page {page + 1}"
+
+
+def test_grid_stays_on_the_page_of_its_heading(default_pack: BuildResult) -> None:
+    pages = page_texts(default_pack.output_dir / "report.pdf")
+    for result in default_pack.report.indicators:
+        pattern = code_pattern(result.code)
+        page = next(text for text in pages if pattern.search(text))
+        after = page[pattern.search(page).end() :]  # type: ignore[union-attr]
+        assert re.search(r"Actual .*Target .*Symbol", after), result.code
+
+
+def test_commentary_states_as_often_as_the_model_says(default_pack: BuildResult) -> None:
+    text = " ".join(page_texts(default_pack.output_dir / "report.pdf"))
+    indicators = default_pack.report.indicators
+    on_target_silent = sum(1 for i in indicators if i.band is Band.BLUE_CIRCLE and not i.comments)
+    missing = sum(1 for i in indicators if i.comment_missing)
+    assert text.count("No Comment Required (on target)") == on_target_silent
+    assert text.count("Commentary missing") == missing
+    assert text.count("Latest Comments:") == sum(1 for i in indicators if i.comments)
+
+
+def test_outline_is_director_band_indicator(default_pack: BuildResult) -> None:
+    tree = outline(default_pack.output_dir / "report.pdf")
+    assert titles(tree) == expected_outline(default_pack.report.directors)
+
+
+def test_contents_page_numbers_match_the_sections(default_pack: BuildResult) -> None:
+    pdf = default_pack.output_dir / "report.pdf"
+    summary = page_texts(pdf)[1]
+    for title, page, _ in outline(pdf):
+        if title != "Summary":
+            assert re.search(re.escape(title) + r" ?\.{3,} ?" + str(page + 1) + r"\b", summary), (
+                title
+            )
+
+
+def test_metadata_title_and_language(default_pack: BuildResult) -> None:
+    reader = PdfReader(default_pack.output_dir / "report.pdf")
+    assert reader.metadata is not None
+    assert reader.metadata.title == running_title(default_pack.report)
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+
+
+def test_symbols_are_drawn_with_dejavu(default_pack: BuildResult) -> None:
+    pdf = default_pack.output_dir / "report.pdf"
+    text = " ".join(page_texts(pdf))
+    for glyph in "\u25c6\u271a\u25cf\u2713":
+        assert glyph in text
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in PdfReader(pdf).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    # A font other than DejaVu would mean Pango fell back for a glyph DejaVu lacks.
+    assert fonts and all("DejaVu" in name for name in fonts), fonts
+
+
+def test_director_pdfs_hold_only_their_own_indicators(default_pack: BuildResult) -> None:
+    report = default_pack.report
+    for director in report.directors:
+        pdf = default_pack.output_dir / "directors" / f"{director.slug}.pdf"
+        pages = page_texts(pdf)
+        text = " ".join(pages)
+        own = {i.code for i in director.indicators}
+        for result in report.indicators:
+            found = bool(code_pattern(result.code).search(text))
+            assert found == (result.code in own), (director.name, result.code)
+        assert director.name in pages[0]  # its own cover
+        assert f"Page 1 of {len(pages)}" in pages[0]
+        assert titles(outline(pdf)) == expected_outline((director,))
+        meta = PdfReader(pdf).metadata
+        assert meta is not None and meta.title == f"{running_title(report)} - {director.name}"
