@@ -1,7 +1,8 @@
 """One indicator block against a golden HTML file, so a markup change is always deliberate.
 
 Regenerate after an intended change with
-`REPORTGEN_REGEN_GOLDEN=1 pytest tests/test_layout_golden.py` and review the diff of tests/golden/ before committing it.
+`REPORTGEN_REGEN_GOLDEN=1 pytest tests/test_layout_golden.py`, then review the diff of
+tests/golden/ before committing it.
 """
 
 from __future__ import annotations
