@@ -186,3 +186,31 @@ def test_director_pdfs_hold_only_their_own_indicators(default_pack: BuildResult)
         assert titles(outline(pdf)) == expected_outline((director,))
         meta = PdfReader(pdf).metadata
         assert meta is not None and meta.title == f"{running_title(report)} - {director.name}"
+
+
+def test_header_names_the_band_at_the_top_of_each_page(default_pack: BuildResult) -> None:
+    pdf = default_pack.output_dir / "report.pdf"
+    pages = page_texts(pdf)
+    bands = {i.code: i.band for i in default_pack.report.indicators}
+    for director in outline(pdf)[1:]:
+        end = next((b.page for b in outline(pdf) if b.page > director.page), len(pages))
+        current: Band | None = None
+        for page in range(director.page, end):
+            text = pages[page]
+            starts = sorted(
+                (match.start(), bands[code])
+                for code in bands
+                for match in code_pattern(code).finditer(text)
+            )
+            opens_with_heading = starts and (
+                starts[0][0] == 0 or any(text.startswith(s + " ") for s in _band_headings())
+            )
+            top = starts[0][1] if opens_with_heading else current
+            if page > director.page:  # a director's first page shows the band in its body
+                assert top is not None
+                assert f"{director.title} \u2014 {top.heading}" in text, f"page {page + 1}"
+            current = starts[-1][1] if starts else current
+
+
+def _band_headings() -> list[str]:
+    return [f"{band.symbol} {band.heading}" for band in Band]
