@@ -141,3 +141,21 @@ def test_no_template_is_left_out_of_the_package() -> None:
 
 def _all_templates(folder: Path) -> str:
     return "".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.html")))
+
+
+def test_a_project_extends_the_built_in_cover_and_styles(tmp_path: Path) -> None:
+    root = write_project(tmp_path, INDICATORS, VALUES, COMMENTS)
+    templates = root / "templates"
+    templates.mkdir()
+    (templates / "cover.html").write_text(
+        '{% extends "default:cover.html" %}'
+        '{% block cover_note %}<p class="marking">OFFICIAL</p>{% endblock %}',
+        encoding="utf-8",
+    )
+    (templates / "pack.css").write_text(
+        '{% include "default:pack.css" %}\n.marking { color: #123456; }\n', encoding="utf-8"
+    )
+    html = Renderer(validate(root, "2012-13-Q2"), templates).pack_html()
+    cover = html.split('<section class="cover"', 1)[1].split("</section>", 1)[0]
+    assert '<p class="marking">OFFICIAL</p>' in cover and "Quarter 2 2012/13" in cover
+    assert "@page" in html and ".marking { color: #123456; }" in html
