@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -15,7 +17,7 @@ from reportgen.compute import DirectorSection, Report
 from reportgen.main import BuildResult, build
 from reportgen.rag import Band
 
-from .conftest import REPO
+from .conftest import REPO, write_project
 
 
 @dataclass
@@ -214,3 +216,33 @@ def test_header_names_the_band_at_the_top_of_each_page(default_pack: BuildResult
 
 def _band_headings() -> list[str]:
     return [f"{band.symbol} {band.heading}" for band in Band]
+
+
+def test_a_long_comment_flows_on_and_nothing_is_clipped(tmp_path: Path) -> None:
+    sentence = "Performance has been reviewed with every team this quarter. "
+    text = "\n\n".join([sentence * 12] * 14) + "\n\n" + "Z" * 3000 + "\n\nLast words here."
+    root = write_project(
+        tmp_path / "project",
+        "indicators:\n  - {code: L1, title: Long story, director: Al, owner: Al,"
+        " polarity: bigger}\n",
+        "code,period_end,actual,target\nL1,2012-06-30,1,2\n",
+        "code,period_end,author,subject,text\n" + f'L1,2012-06-30,Al,Why,"{text}"\n',
+    )
+    result = build(root, out=tmp_path / "out")
+    pages = [page.extract_text() for page in PdfReader(result.output_dir / "report.pdf").pages]
+    assert len(pages) >= 5  # cover, summary, then the comment over several pages
+    assert "L1: Long story" in pages[2] and "Symbol" in pages[2]
+    assert "Last words here." in pages[-1]
+    # The unbroken token wraps (across a page break, too) instead of running off the page:
+    # poppler, unlike pypdf, drops what lies outside the page, and gives each word's box.
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(result.output_dir / "report.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert boxes.count("Z") == 3000
+    width = float(PdfReader(result.output_dir / "report.pdf").pages[0].mediabox.width)
+    assert max(float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes)) <= width
