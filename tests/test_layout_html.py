@@ -49,7 +49,7 @@ def other_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
     return validate(root, "2012-13-Q2")
 
 
-class Outline(HTMLParser):
+class PageStructure(HTMLParser):
     """Collects headings, tables and th cells of an HTML page."""
 
     def __init__(self) -> None:
@@ -58,6 +58,7 @@ class Outline(HTMLParser):
         self.tables: list[list[str]] = []  # child tags of each table, in order
         self.unscoped_th = 0
         self.scripts = 0
+        self.ids: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if re.fullmatch(r"h[1-6]", tag):
@@ -70,10 +71,12 @@ class Outline(HTMLParser):
             self.unscoped_th += 1
         if tag == "script":
             self.scripts += 1
+        if (element_id := dict(attrs).get("id")) is not None:
+            self.ids.append(element_id)
 
 
-def parse(html: str) -> Outline:
-    parser = Outline()
+def parse(html: str) -> PageStructure:
+    parser = PageStructure()
     parser.feed(html)
     return parser
 
@@ -90,6 +93,7 @@ def test_html_is_semantic(which: str) -> None:
     assert page.tables and all(tags and tags[0] == "caption" for tags in page.tables)
     assert page.unscoped_th == 0
     assert page.scripts == 0
+    assert len(page.ids) == len(set(page.ids)), "an id is used twice"
 
 
 def test_bands_in_order_only_where_present(other_report: Report) -> None:
