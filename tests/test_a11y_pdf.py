@@ -1,0 +1,113 @@
+"""The PDF is tagged PDF/UA-1: language, title, headings in reading order, table headers."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, write_project
+from pypdf import PdfReader
+
+from reportgen.compute import Report
+from reportgen.main import validate
+from reportgen.pdf import render_pdf
+from reportgen.rag import Band
+from reportgen.render import Renderer
+
+
+def _structure_types(reader: PdfReader) -> list[str]:
+    """The structure element types (`H1`, `TH`, …) in document order, depth first."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if not isinstance(node, dict):
+            return
+        if "/S" in node:
+            found.append(str(node["/S"]).lstrip("/"))
+        kids = node.get("/K")
+        if kids is None:
+            return
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if hasattr(kid, "get_object"):
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def _expected_headings(report: Report) -> list[str]:
+    """Headings as the pack shows them: cover, summary and key, then director → band → indicator."""
+    headings = ["H1", "H2", "H3"]
+    for director in report.directors:
+        headings.append("H2")
+        for group in director.bands:
+            headings.append("H3")
+            headings.extend("H4" for _ in group.indicators)
+    return headings
+
+
+@pytest.fixture(scope="module")
+def director_pdf() -> tuple[Report, PdfReader]:
+    """The default project's first director as a PDF of its own."""
+    full = validate(REPO)
+    renderer = Renderer(full, None)
+    director = full.directors[0]
+    pdf = render_pdf(renderer.director_html(director), None)
+    single = replace(full, directors=(director,))
+    return single, PdfReader(io.BytesIO(pdf))
+
+
+def test_pdf_is_tagged_with_language_and_title(director_pdf: tuple[Report, PdfReader]) -> None:
+    report, reader = director_pdf
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    director = report.directors[0].name
+    assert reader.metadata is not None
+    assert reader.metadata.title == f"{report.title} - {report.period.label} - {director}"
+
+
+def test_headings_follow_the_reading_order(director_pdf: tuple[Report, PdfReader]) -> None:
+    report, reader = director_pdf
+    types = _structure_types(reader)
+    headings = [kind for kind in types if kind in ("H1", "H2", "H3", "H4", "H5", "H6")]
+    assert headings == _expected_headings(report)
+
+
+def test_tables_have_header_cells_and_captions(director_pdf: tuple[Report, PdfReader]) -> None:
+    report, reader = director_pdf
+    types = _structure_types(reader)
+    indicators = len(report.directors[0].indicators)
+    # Each grid has 12 month headers and 3 row headers; the summary table adds its own.
+    assert types.count("TH") >= 15 * indicators
+    assert types.count("Caption") >= indicators
+    assert types.count("Table") >= indicators
+
+
+def test_symbols_carry_their_meaning_as_text(director_pdf: tuple[Report, PdfReader]) -> None:
+    report, reader = director_pdf
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for group in report.directors[0].bands:
+        if group.band is not Band.NO_DATA:
+            meaning = f"{group.band.heading.capitalize()}: {group.band.meaning}"
+            assert meaning in text
+
+
+def test_language_follows_the_locale(tmp_path: Path) -> None:
+    project = write_project(
+        tmp_path,
+        "indicators:\n  - code: A1\n    title: Test\n    director: D\n    owner: O\n"
+        "    polarity: bigger\n",
+        "code,period_end,actual,target\nA1,2012-06-30,5,4\n",
+        report="title: Rapport\nperiod: 2012-13-Q1\nlocale: fr_FR\n",
+    )
+    report = validate(project)
+    pdf = render_pdf(Renderer(report, None).pack_html(), None)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.trailer["/Root"]["/Lang"] == "fr-FR"
+    assert "H1" in _structure_types(reader)
