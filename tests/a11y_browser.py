@@ -70,16 +70,17 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """axe-core's WCAG 2.2 AA violations on the loaded page."""
+def axe_violations(page: Any, within: str | None = None) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.2 AA violations on the loaded page, or only within a CSS selector."""
     page.add_script_tag(path=str(axe_script()))
     result: list[dict[str, Any]] = page.evaluate(
-        """tags => axe.run(document, {runOnly: {type: "tag", values: tags}})
+        """([tags, within]) => axe.run(within ? {include: [[within]]} : document,
+                                      {runOnly: {type: "tag", values: tags}})
             .then(r => r.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
             })))""",
-        WCAG_22_AA,
+        [WCAG_22_AA, within],
     )
     return result
 

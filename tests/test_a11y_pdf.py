@@ -70,6 +70,10 @@ def test_pdf_is_tagged_with_language_and_title(director_pdf: tuple[Report, PdfRe
     director = report.directors[0].name
     assert reader.metadata is not None
     assert reader.metadata.title == f"{report.title} - {report.period.label} - {director}"
+    xmp = reader.xmp_metadata
+    assert xmp is not None and xmp.dc_title == {"x-default": reader.metadata.title}
+    metadata = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert 'pdfuaid:part="1"' in metadata
 
 
 def test_headings_follow_the_reading_order(director_pdf: tuple[Report, PdfReader]) -> None:
@@ -87,6 +91,27 @@ def test_tables_have_header_cells_and_captions(director_pdf: tuple[Report, PdfRe
     assert types.count("TH") >= 15 * indicators
     assert types.count("Caption") >= indicators
     assert types.count("Table") >= indicators
+
+
+def test_data_cells_point_at_their_headers(director_pdf: tuple[Report, PdfReader]) -> None:
+    """Each grid value cell names its month and row headers, as a screen reader needs."""
+    _, reader = director_pdf
+    cells: list[Any] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if not isinstance(node, dict):
+            return
+        if node.get("/S") == "/TD":
+            cells.append(node)
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            if hasattr(kid, "get_object"):
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    with_headers = [c for c in cells if len(c.get("/A", {}).get("/Headers", [])) == 2]
+    assert len(with_headers) >= len(cells) // 2
 
 
 def test_symbols_carry_their_meaning_as_text(director_pdf: tuple[Report, PdfReader]) -> None:

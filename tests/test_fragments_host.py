@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from a11y_browser import chromium
+from a11y_browser import axe_violations, chromium, describe
 from conftest import REPO
 
 from reportgen.main import validate
@@ -159,3 +159,9 @@ def test_fragment_does_not_restyle_the_host(hostile_page: tuple[Any, Path]) -> N
     (host_paragraph,) = _measure(page, "#host-paragraph")
     assert host_paragraph["visibility"] == "hidden"
     assert screenshot.stat().st_size > 10_000
+
+
+def test_axe_finds_nothing_wrong_inside_the_fragment(hostile_page: tuple[Any, Path]) -> None:
+    page, _ = hostile_page
+    violations = axe_violations(page, within=".reportgen-fragment")
+    assert violations == [], describe(violations)
