@@ -57,16 +57,22 @@ def test_fragments_index_has_no_violations(
     _check(page, tmp_path / "index.html", renderer.fragments_index_html())
 
 
+@pytest.mark.parametrize("width", [1280, 360])
 def test_fragment_in_a_host_page_has_no_violations(
-    page: Any, renderer: Renderer, tmp_path: Path
+    page: Any, renderer: Renderer, tmp_path: Path, width: int
 ) -> None:
+    # At 360px (a phone) the grid is wider than the page and the fragment scrolls sideways.
+    page.set_viewport_size({"width": width, "height": 900})
     # One fragment of each kind the default project has: red, green, blue, missing comment.
     seen: set[tuple[str, bool]] = set()
-    for result in renderer.report.indicators:
-        kind = (result.band.value, result.comment_missing)
-        if kind in seen:
-            continue
-        seen.add(kind)
-        fragment = renderer.fragment_html(result)
-        _check(page, tmp_path / "host.html", MINIMAL_HOST.format(fragment=fragment))
+    try:
+        for result in renderer.report.indicators:
+            kind = (result.band.value, result.comment_missing)
+            if kind in seen:
+                continue
+            seen.add(kind)
+            fragment = renderer.fragment_html(result)
+            _check(page, tmp_path / "host.html", MINIMAL_HOST.format(fragment=fragment))
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
     assert len(seen) >= 3

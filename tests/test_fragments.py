@@ -97,6 +97,8 @@ def test_fragments_are_snippets_that_load_nothing(fragments: dict[str, str]) -> 
         root_tag, root = parsed.tags[0]
         assert root_tag == "div" and root["class"] == "reportgen-fragment"
         assert root["lang"] == "en-GB"
+        # A named region that takes focus, so keyboard users can scroll a wide grid.
+        assert root["role"] == "region" and root["tabindex"] == "0" and root["aria-label"]
 
 
 def test_every_style_rule_is_scoped(fragments: dict[str, str]) -> None:
