@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, write_project
 
-from reportgen.main import validate
+from reportgen.main import build, validate
 from reportgen.rag import Band
 from reportgen.render import Renderer
 
@@ -177,3 +177,17 @@ def test_index_page_gives_way_to_a_fragment_called_index(tmp_path: Path) -> None
 def test_fragments_are_the_same_run_after_run(renderer: Renderer) -> None:
     again = Renderer(validate(REPO), None)
     assert again.fragments_index_html() == renderer.fragments_index_html()
+
+
+def test_build_writes_the_index_beside_the_fragments(tmp_path: Path) -> None:
+    project = write_project(
+        tmp_path / "project",
+        "indicators:\n  - code: PAF C23\n    title: Adoptions\n    director: D\n"
+        "    owner: O\n    polarity: bigger\n",
+        "code,period_end,actual,target\nPAF C23,2012-06-30,5,4\n",
+    )
+    result = build(project, out=tmp_path / "out")
+    fragments = result.output_dir / "fragments"
+    assert sorted(p.name for p in fragments.iterdir()) == ["PAF-C23.html", "index.html"]
+    (source,) = Elements((fragments / "index.html").read_text(encoding="utf-8")).textareas
+    assert unescape(source) == (fragments / "PAF-C23.html").read_text(encoding="utf-8")
