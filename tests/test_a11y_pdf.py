@@ -39,6 +39,28 @@ def _structure_types(reader: PdfReader) -> list[str]:
     return found
 
 
+def _elements(reader: PdfReader, kind: str) -> list[Any]:
+    """Every structure element of one type (`/Table`, `/TH`), in document order."""
+    found: list[Any] = []
+
+    def walk(node: Any) -> None:
+        if node.get("/S") == kind:
+            found.append(node)
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
+            if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
+                walk(kid.get_object())
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"].get_object())
+    return found
+
+
+def _kinds(node: Any) -> list[str]:
+    kids = node.get("/K")
+    kids = kids if isinstance(kids, list) else [] if kids is None else [kids]
+    return [str(k.get_object().get("/S")) for k in kids if hasattr(k, "get_object")]
+
+
 def _expected_headings(report: Report) -> list[str]:
     """Headings as the pack shows them: cover, summary and key, then director → band → indicator."""
     headings = ["H1", "H2", "H3"]
@@ -96,22 +118,43 @@ def test_tables_have_header_cells_and_captions(director_pdf: tuple[Report, PdfRe
 def test_data_cells_point_at_their_headers(director_pdf: tuple[Report, PdfReader]) -> None:
     """Each grid value cell names its month and row headers, as a screen reader needs."""
     _, reader = director_pdf
-    cells: list[Any] = []
-
-    def walk(node: Any) -> None:
-        node = node.get_object()
-        if not isinstance(node, dict):
-            return
-        if node.get("/S") == "/TD":
-            cells.append(node)
-        kids = node.get("/K")
-        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-            if hasattr(kid, "get_object"):
-                walk(kid)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    cells = _elements(reader, "/TD")
     with_headers = [c for c in cells if len(c.get("/A", {}).get("/Headers", [])) == 2]
     assert len(with_headers) >= len(cells) // 2
+    scopes = [th["/A"].get("/Scope") for th in _elements(reader, "/TH")]
+    assert set(scopes) == {"/Row", "/Column"}
+
+
+def test_every_table_keeps_its_caption_and_rows_together(
+    director_pdf: tuple[Report, PdfReader],
+) -> None:
+    """A caption left at the foot of a page, its rows on the next, is a table of nothing."""
+    _, reader = director_pdf
+    for table in _elements(reader, "/Table"):
+        kinds = _kinds(table)
+        rows = [k for k in kinds if k == "/TR"] + [
+            row
+            for group in table["/K"]
+            if group.get_object().get("/S") in ("/THead", "/TBody", "/TFoot")
+            for row in _kinds(group.get_object())
+        ]
+        assert "/TR" in rows, kinds
+        assert "/Caption" not in kinds[1:-1], kinds  # first or last, as PDF/UA wants
+
+
+def test_pdfua_checker_finds_nothing(
+    director_pdf: tuple[Report, PdfReader], tmp_path: Path
+) -> None:
+    """The machine-checkable part of PDF/UA-1, by an independent checker (pdfua)."""
+    import pdfua
+
+    _, reader = director_pdf
+    path = tmp_path / "director.pdf"
+    with path.open("wb") as file:
+        reader.stream.seek(0)
+        file.write(reader.stream.read())
+    report = pdfua.validate(str(path))
+    assert report.findings == (), [finding.to_dict() for finding in report.findings]
 
 
 def test_symbols_carry_their_meaning_as_text(director_pdf: tuple[Report, PdfReader]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportgen.fetcher import asset_fetcher
+from reportgen.pdf_tags import scope_header_cells
 from reportgen.templating import template_search_path
 
 
@@ -18,5 +19,5 @@ def render_pdf(html: str, project_templates: Path | None) -> bytes:
     )
     # PDF/UA-1: a tagged PDF (structure tree, /Lang from <html lang>, /Title from
     # <title>, table headers) so screen readers can read the published pack.
-    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
+    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1", finisher=scope_header_cells)
     return pdf
