@@ -12,7 +12,7 @@ from conftest import REPO, write_project
 from pypdf import PdfReader
 
 from reportgen.compute import Report
-from reportgen.main import validate
+from reportgen.main import build, validate
 from reportgen.pdf import render_pdf
 from reportgen.rag import Band
 from reportgen.render import Renderer
@@ -179,3 +179,27 @@ def test_language_follows_the_locale(tmp_path: Path) -> None:
     reader = PdfReader(io.BytesIO(pdf))
     assert reader.trailer["/Root"]["/Lang"] == "fr-FR"
     assert "H1" in _structure_types(reader)
+
+
+def test_every_built_pdf_is_tagged(tmp_path: Path) -> None:
+    """However the pack's PDFs are put together, the whole pack and each director's stay tagged."""
+    import pdfua
+
+    project = write_project(
+        tmp_path / "project",
+        "indicators:\n"
+        "  - code: A1\n    title: First\n    director: Ann\n    owner: O\n    polarity: bigger\n"
+        "  - code: B1\n    title: Second\n    director: Bob\n    owner: O\n    polarity: smaller\n",
+        "code,period_end,actual,target\nA1,2012-06-30,5,4\nB1,2012-06-30,5,4\n",
+    )
+    result = build(project, out=tmp_path / "out")
+    pdfs = sorted(result.output_dir.rglob("*.pdf"))
+    assert [p.name for p in pdfs] == ["ann.pdf", "bob.pdf", "report.pdf"]
+    for path in pdfs:
+        reader = PdfReader(path)
+        assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+        assert reader.metadata is not None and reader.metadata.title
+        headings = [k for k in _structure_types(reader) if k in ("H1", "H2", "H3", "H4")]
+        directors = 2 if path.name == "report.pdf" else 1
+        assert headings == ["H1", "H2", "H3"] + ["H2", "H3", "H4"] * directors, path.name
+        assert pdfua.validate(str(path)).findings == (), path.name
