@@ -105,8 +105,8 @@ def test_every_style_rule_is_scoped(fragments: dict[str, str]) -> None:
     style = Elements(next(iter(fragments.values()))).style
     css = re.sub(r"/\*.*?\*/", "", style, flags=re.S)
     preludes = [p.strip() for p in re.findall(r"([^{}]+)\{", css)]
-    # At-rules (`@container`) only group rules; the rules inside them are checked too.
-    assert all(p.startswith("@container") for p in preludes if p.startswith("@"))
+    # At-rules (`@container`, `@media`) only group rules; the rules inside are checked too.
+    assert all(p.startswith(("@container", "@media")) for p in preludes if p.startswith("@"))
     selectors = [s.strip() for p in preludes if not p.startswith("@") for s in p.split(",")]
     assert len(selectors) > 20
     for selector in selectors:
