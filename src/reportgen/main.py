@@ -48,6 +48,8 @@ def _write_pack(project: Project, report: Report, writer: PackWriter, progress: 
     writer.write_text("missing-comments.csv", chase_list_csv(report))
     for result in report.indicators:
         writer.write_text(f"fragments/{result.fragment_stem}.html", renderer.fragment_html(result))
+    index = renderer.fragments_index_name()
+    writer.write_text(f"fragments/{index}", renderer.fragments_index_html())
 
     from reportgen.pdf import render_pdf  # WeasyPrint is slow to import: only when building
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportgen.fetcher import asset_fetcher
+from reportgen.pdf_tags import scope_header_cells
 from reportgen.templating import template_search_path
 
 
@@ -16,5 +17,7 @@ def render_pdf(html: str, project_templates: Path | None) -> bytes:
     document = HTML(
         string=html, base_url=folders[0].as_uri() + "/", url_fetcher=asset_fetcher(folders)
     )
-    pdf: bytes = document.write_pdf()
+    # PDF/UA-1: a tagged PDF (structure tree, /Lang from <html lang>, /Title from
+    # <title>, table headers) so screen readers can read the published pack.
+    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1", finisher=scope_header_cells)
     return pdf

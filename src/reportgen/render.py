@@ -46,3 +46,14 @@ class Renderer:
         """One indicator as a self-contained block for pasting into a web page."""
         template = self.environment.get_template("fragment.html")
         return template.render(report=self.report, result=result, language=self.language)
+
+    def fragments_index_name(self) -> str:
+        """The preview page's file name in fragments/: `index.html`, unless a code claims it."""
+        stems = {result.fragment_stem.lower() for result in self.report.indicators}
+        return "_index.html" if "index" in stems else "index.html"
+
+    def fragments_index_html(self) -> str:
+        """fragments/index.html: every fragment previewed, with its HTML and a copy button."""
+        fragments = [(result, self.fragment_html(result)) for result in self.report.indicators]
+        template = self.environment.get_template("fragments_index.html")
+        return template.render(report=self.report, fragments=fragments, language=self.language)
