@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from a11y_browser import axe_violations, chromium, describe
-from conftest import REPO
 
 from reportgen.main import validate
 from reportgen.render import Renderer
+
+from .a11y_browser import axe_violations, chromium, describe
+from .conftest import REPO
 
 # A page nobody here wrote, as plain as a host page gets: the fragment is its main content.
 MINIMAL_HOST = """<!DOCTYPE html>

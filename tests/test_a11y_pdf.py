@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, write_project
 from pypdf import PdfReader
 
 from reportgen.compute import Report
@@ -16,6 +15,8 @@ from reportgen.main import build, validate
 from reportgen.pdf import render_pdf
 from reportgen.rag import Band
 from reportgen.render import Renderer
+
+from .conftest import REPO, write_project
 
 
 def _structure_types(reader: PdfReader) -> list[str]:
@@ -62,8 +63,8 @@ def _kinds(node: Any) -> list[str]:
 
 
 def _expected_headings(report: Report) -> list[str]:
-    """Headings as the pack shows them: cover, summary and key, then director → band → indicator."""
-    headings = ["H1", "H2", "H3"]
+    """Headings as shown: cover, summary (contents, key), then director → band → indicator."""
+    headings = ["H1", "H2", "H3", "H3"]
     for director in report.directors:
         headings.append("H2")
         for group in director.bands:
@@ -201,5 +202,5 @@ def test_every_built_pdf_is_tagged(tmp_path: Path) -> None:
         assert reader.metadata is not None and reader.metadata.title
         headings = [k for k in _structure_types(reader) if k in ("H1", "H2", "H3", "H4")]
         directors = 2 if path.name == "report.pdf" else 1
-        assert headings == ["H1", "H2", "H3"] + ["H2", "H3", "H4"] * directors, path.name
+        assert headings == ["H1", "H2", "H3", "H3"] + ["H2", "H3", "H4"] * directors, path.name
         assert pdfua.validate(str(path)).findings == (), path.name

@@ -8,11 +8,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import REPO, write_project
 
 from reportgen.main import build, validate
 from reportgen.rag import Band
 from reportgen.render import Renderer
+
+from .conftest import REPO, write_project
 
 SCOPE = ".reportgen-fragment"
 

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from a11y_browser import axe_violations, chromium, describe
-from conftest import REPO
 
 from reportgen.main import validate
 from reportgen.rag import Band
 from reportgen.render import Renderer
+
+from .a11y_browser import axe_violations, chromium, describe
+from .conftest import REPO
 
 # A host page nobody here wrote, hostile on purpose: global rules on the very elements a
 # fragment is made of, some with an id's weight, and dark colours.

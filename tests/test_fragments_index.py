@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from a11y_browser import chromium
-from conftest import REPO
-
 from reportgen.main import validate
 from reportgen.render import Renderer
+
+from .a11y_browser import chromium
+from .conftest import REPO
 
 
 def test_copy_button_copies_the_fragment(tmp_path: Path) -> None:
