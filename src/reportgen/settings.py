@@ -34,10 +34,9 @@ def _locate(data: Any, loc: tuple[int | str, ...]) -> tuple[int | None, Any, str
     line = getattr(data, "line", None)
     value, text = data, None
     for part in loc:
-        if isinstance(value, LineDict) and part in value:
-            node = value.nodes[part]
-            line, value, text = node.line, value[part], node.text
-        elif isinstance(value, LineList) and isinstance(part, int) and part < len(value):
+        in_mapping = isinstance(value, LineDict) and part in value
+        in_list = isinstance(value, LineList) and isinstance(part, int) and part < len(value)
+        if in_mapping or in_list:
             node = value.nodes[part]
             line, value, text = node.line, value[part], node.text
         else:
@@ -58,7 +57,10 @@ def _message(data: Any, error: Any) -> tuple[int | None, str]:
         return line, f"{field}: must be text, not a {'mapping' if isinstance(value, dict) else 'list'}"
     if kind == "string_type":
         shown = text if text is not None else repr(value)
-        return line, f"{field}: YAML reads {shown!r} as {_yaml_kind(value)}; quote it: \"{shown}\""
+        return line, (
+            f"{field}: YAML reads {shown!r} as {_yaml_kind(value)} ({value!r}); "
+            f"quote it: {loc[-1]}: \"{shown}\""
+        )
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "code":
         return line, (
             f"code {value!r} must be letters, digits, spaces and ._()- "
@@ -112,7 +114,11 @@ def load_indicators(path: Path, log: ProblemLog) -> tuple[list[IndicatorSchema],
         return [], None
     entries: LineList = data["indicators"]
     indicators: list[IndicatorSchema] = []
-    declared = {str(entry["code"]) for entry in entries if isinstance(entry, dict) and "code" in entry}
+    declared = {
+        entry.nodes["code"].text or str(entry["code"])
+        for entry in entries
+        if isinstance(entry, LineDict) and "code" in entry
+    }
     first_line: dict[str, int] = {}
     names_seen: dict[tuple[str, str], tuple[str, int]] = {}
     for entry, node in zip(entries, entries.nodes, strict=True):

@@ -62,7 +62,9 @@ class PackWriter:
     def _swap_in(self, staging: Path) -> None:
         old = None
         if self.target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", suffix=".old", dir=self.target.parent))
+            old = Path(
+                tempfile.mkdtemp(prefix=f".{self.target.name}.", suffix=".old", dir=self.target.parent)
+            )
             os.replace(self.target, old / "pack")
         try:
             os.replace(staging, self.target)

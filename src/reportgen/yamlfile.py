@@ -66,7 +66,7 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             self.alias_count += 1
             if self.alias_count > MAX_ALIASES:
-                mark = self.peek_event().start_mark
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise YamlLoadError(mark.line + 1, f"more than {MAX_ALIASES} aliases")
         return super().compose_node(parent, index)
 
