@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -59,4 +60,11 @@ def build(project: Path, period: str | None, out: Path | None) -> None:
 
 
 def main() -> None:
-    cli()
+    """The console entry point: expected problems are ReportgenErrors that click reports;
+    anything else is a bug, still shown as one line rather than a traceback."""
+    try:
+        cli()
+    except Exception as error:  # the last resort, deliberately broad
+        detail = " ".join(str(error).split())[:500]
+        click.echo(f"reportgen: internal error: {type(error).__name__}: {detail}", err=True)
+        sys.exit(1)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from reportgen.errors import ProblemLog
 from reportgen.names import fragment_stem, slugify
-from reportgen.schema import IndicatorSchema, IndicatorsFileSchema, ReportSchema
+from reportgen.schema import IndicatorSchema, IndicatorsFileSchema, ReportSchema, describe
 from reportgen.yamlfile import LineDict, LineList, YamlLoadError, load_yaml
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -27,6 +27,12 @@ def _yaml_kind(value: Any) -> str:
     if isinstance(value, date):
         return "a date"
     return "a " + type(value).__name__
+
+
+def _yaml_value(value: Any) -> str:
+    if isinstance(value, Decimal | date):
+        return str(value)
+    return describe(value)
 
 
 def _locate(data: Any, loc: tuple[int | str, ...]) -> tuple[int | None, Any, str | None]:
@@ -55,15 +61,18 @@ def _message(data: Any, error: Any) -> tuple[int | None, str]:
         return line, f"unknown key '{loc[-1]}'"
     if kind == "string_type" and isinstance(value, LineDict | LineList):
         return line, f"{field}: must be text, not a {'mapping' if isinstance(value, dict) else 'list'}"
+    if kind == "string_type" and value is None and not (text or "").strip():
+        return line, f"{field}: empty; write a value (in quotes if it is text)"
     if kind == "string_type":
-        shown = text if text is not None else repr(value)
+        shown = text if text is not None else describe(value)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
         return line, (
-            f"{field}: YAML reads {shown!r} as {_yaml_kind(value)} ({value!r}); "
+            f"{field}: YAML reads {shown!r} as {_yaml_kind(value)} ({_yaml_value(value)}); "
             f"quote it: {loc[-1]}: \"{shown}\""
         )
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "code":
         return line, (
-            f"code {value!r} must be letters, digits, spaces and ._()- "
+            f"code {describe(value)} must be letters, digits, spaces and ._()- "
             "starting with a letter or digit"
         )
     message = str(error["msg"]).removeprefix("Value error, ")
@@ -83,16 +92,17 @@ def validate_model(schema: type[Model], data: Any, file: Path, log: ProblemLog) 
 
 def load_yaml_file(path: Path, log: ProblemLog) -> Any:
     """A YAML file's data, or None after logging why it could not be read."""
-    if not path.is_file():
-        log.add(path, None, "file not found")
-        return None
     try:
         data = load_yaml(path)
     except YamlLoadError as error:
         log.add(path, error.line, error.message)
         return None
+    if data is None:
+        log.add(path, None, "the file is empty: expected keys and values (key: value)")
+        return None
     if not isinstance(data, LineDict):
-        log.add(path, getattr(data, "line", 1), "expected a mapping of keys to values")
+        found = "a list" if isinstance(data, LineList) else f"the single value {describe(data)}"
+        log.add(path, getattr(data, "line", 1), f"expected keys and values (key: value), found {found}")
         return None
     return data
 
@@ -114,10 +124,11 @@ def load_indicators(path: Path, log: ProblemLog) -> tuple[list[IndicatorSchema],
         return [], None
     entries: LineList = data["indicators"]
     indicators: list[IndicatorSchema] = []
+    # A code YAML misread (0123 as 83) is declared as written, so its rows still match.
     declared = {
-        entry.nodes["code"].text or str(entry["code"])
+        str(entry.nodes["code"].text or entry["code"])
         for entry in entries
-        if isinstance(entry, LineDict) and "code" in entry
+        if isinstance(entry, LineDict) and isinstance(entry.get("code"), str | int | Decimal)
     }
     first_line: dict[str, int] = {}
     names_seen: dict[tuple[str, str], tuple[str, int]] = {}
@@ -148,7 +159,11 @@ def _check_file_names(
     log: ProblemLog,
     seen: dict[tuple[str, str], tuple[str, int]],
 ) -> None:
-    """Two codes or two directors that would share an output file are an error."""
+    """Two codes or two directors that would share an output file are an error.
+
+    Names are compared without regard to case: the pack may be copied to a Windows or
+    macOS disk, where `ABC.html` and `abc.html` are the same file.
+    """
     for kind, key, name in (
         ("fragment", "code", fragment_stem(indicator.code)),
         ("director", "director", slugify(indicator.director)),
@@ -156,14 +171,14 @@ def _check_file_names(
         value = getattr(indicator, key)
         line = entry.nodes[key].line
         if not name:
-            log.add(path, line, f"{key} {value!r} has no letters or digits to name its file")
-        elif (kind, name) in seen and seen[kind, name][0] != value:
-            other, other_line = seen[kind, name]
+            log.add(path, line, f"{key} {describe(value)} has no letters or digits to name its file")
+        elif (kind, name.casefold()) in seen and seen[kind, name.casefold()][0] != value:
+            other, other_line = seen[kind, name.casefold()]
             log.add(
                 path,
                 line,
-                f"{key} {value!r} and {other!r} (line {other_line}) "
+                f"{key} {describe(value)} and {describe(other)} (line {other_line}) "
                 f"would both be written to the file '{name}'",
             )
         else:
-            seen.setdefault((kind, name), (value, line))
+            seen.setdefault((kind, name.casefold()), (value, line))

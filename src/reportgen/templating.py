@@ -34,9 +34,13 @@ def template_search_path(project_templates: Path | None) -> list[Path]:
     """Folders searched for a template name, the project's own first."""
     builtin = builtin_templates_dir()
     folders = [builtin]
-    if project_templates is not None and project_templates.is_dir():
-        if project_templates.resolve() != builtin.resolve():
-            folders.insert(0, project_templates)
+    # The default project's templates/ is the built-in folder itself: search it once.
+    if (
+        project_templates is not None
+        and project_templates.is_dir()
+        and project_templates.resolve() != builtin.resolve()
+    ):
+        folders.insert(0, project_templates)
     return folders
 
 
