@@ -13,16 +13,16 @@ MAX_PLACES = 10
 
 
 def check_digits(number: Decimal) -> Decimal:
-    """A finite decimal of sensible size; ValueError otherwise."""
+    """A finite decimal of sensible size; otherwise ValueError saying what it "is not" or "has"."""
     if not number.is_finite():
-        raise ValueError(f"{number} is not a finite number")
+        raise ValueError("is not a finite number")
     _sign, digits, exponent = number.as_tuple()
     assert isinstance(exponent, int)  # finite numbers have an int exponent
     places = max(0, -exponent)
     whole = max(0, len(digits) + exponent)
     if whole > MAX_WHOLE_DIGITS or places > MAX_PLACES:
         raise ValueError(
-            f"{number} has too many digits (at most {MAX_WHOLE_DIGITS} before "
+            f"has too many digits (at most {MAX_WHOLE_DIGITS} before "
             f"and {MAX_PLACES} after the decimal point)"
         )
     return number
@@ -52,4 +52,5 @@ def parse_decimal(text: str) -> Decimal:
     try:
         return check_digits(Decimal(value))
     except ValueError as error:
-        raise ValueError(f"{value[:40]!r}: {error}") from None
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        raise ValueError(f"{shown!r} {error}") from None

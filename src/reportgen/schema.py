@@ -63,19 +63,26 @@ def _polarity(value: Any) -> Any:
     return value
 
 
+def _checked(number: Decimal) -> Decimal:
+    try:
+        return check_digits(number)
+    except ValueError as error:
+        raise ValueError(f"tolerance {number} {error}") from None
+
+
 def _tolerance(value: Any) -> Tolerance:
     if isinstance(value, bool):
         raise ValueError("tolerance must be a number or a percentage such as \"5%\"")
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
-        number = check_digits(Decimal(value))
+        number = _checked(Decimal(value))
         if number < 0:
             raise ValueError(f"tolerance {value} must be zero or more")
         return Tolerance(number)
     if isinstance(value, str):
         if match := PERCENT.match(value):
-            return Tolerance(check_digits(Decimal(match[1])), percent=True)
+            return Tolerance(_checked(Decimal(match[1])), percent=True)
         if match := PLAIN_DECIMAL.match(value):
-            return Tolerance(check_digits(Decimal(match[1])))
+            return Tolerance(_checked(Decimal(match[1])))
     raise ValueError(f"tolerance {describe(value)} must be a number (5, 0.5) or a percentage (\"5%\")")
 
 

@@ -18,21 +18,16 @@ Model = TypeVar("Model", bound=BaseModel)
 
 
 def _yaml_kind(value: Any) -> str:
+    """What YAML made of an unquoted value: `the number 83`, `the boolean false`, `null`."""
     if value is None:
-        return "null (nothing)"
+        return "null (no value)"
     if isinstance(value, bool):
-        return "a boolean"
+        return f"the boolean {str(value).lower()}"
     if isinstance(value, int | float | Decimal):
-        return "a number"
+        return f"the number {value}"
     if isinstance(value, date):
-        return "a date"
+        return f"the date {value.isoformat()}"
     return "a " + type(value).__name__
-
-
-def _yaml_value(value: Any) -> str:
-    if isinstance(value, Decimal | date):
-        return str(value)
-    return describe(value)
 
 
 def _locate(data: Any, loc: tuple[int | str, ...]) -> tuple[int | None, Any, str | None]:
@@ -66,10 +61,10 @@ def _message(data: Any, error: Any) -> tuple[int | None, str]:
     if kind == "string_type":
         shown = text if text is not None else describe(value)
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        return line, (
-            f"{field}: YAML reads {shown!r} as {_yaml_kind(value)} ({_yaml_value(value)}); "
-            f"quote it: {loc[-1]}: \"{shown}\""
-        )
+        key = "" if isinstance(loc[-1], int) else f"{loc[-1]}: "  # a list item has no key
+        return line, f"{field}: YAML reads {shown!r} as {_yaml_kind(value)}; quote it: {key}\"{shown}\""
+    if kind == "too_short" and isinstance(value, list):
+        return line, f"{field}: the list is empty"
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "code":
         return line, (
             f"code {describe(value)} must be letters, digits, spaces and ._()- "

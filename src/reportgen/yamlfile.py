@@ -115,7 +115,8 @@ class _Loader(yaml.SafeLoader):
         except (ValueError, OverflowError) as error:  # e.g. 2012-02-30, an int of 5,000 digits
             shown = str(node.value)
             shown = shown if len(shown) <= 40 else shown[:37] + "..."
-            raise YamlLoadError(_line(node), f"cannot read {shown!r}: {error}") from None
+            reason = str(error).split(";")[0]  # not Python's advice on raising its limits
+            raise YamlLoadError(_line(node), f"cannot read {shown!r}: {reason}") from None
 
     def construct_line_mapping(self, node: yaml.MappingNode) -> LineDict:
         result = LineDict(_line(node))
