@@ -234,3 +234,77 @@ def test_chase_list_neutralises_formulas(hostile_pack: Path) -> None:
     assert row["owner"].startswith("'@SUM")
     assert row["director"].startswith("'-Ann")
     assert row["band"] == "red_diamond"
+
+
+LOGO_PNG = bytes.fromhex(  # a 1x1 PNG
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d4944415478da63f8cfc0f01f0005000201a5dd8f8a0000000049454e44ae426082"
+)
+
+
+def test_a_project_template_cannot_fetch_outside_its_folder(tmp_path: Path, listener: Listener) -> None:
+    """An override may use its own assets and data: URIs, and nothing else."""
+    project = tmp_path / "override"
+    shutil.copytree(GOOD, project)
+    templates = project / "templates"
+    templates.mkdir()
+    (templates / "logo.png").write_bytes(LOGO_PNG)
+    url = listener.url
+    (templates / "cover.html").write_text(
+        f"""{{% extends "default:cover.html" %}}
+<img src="file:///etc/passwd"> <img src="{url}/override-img"> <img src="../config/report.yaml">
+<link rel="stylesheet" href="{url}/override-css"> <style>@import url("{url}/override-import");</style>
+<link rel="attachment" href="file:///etc/passwd"> <a rel="attachment" href="../data/values.csv">v</a>
+<div style="background: url({url}/override-background)">b</div>
+""",
+        encoding="utf-8",
+    )
+    # The cover itself is replaced by a page that also uses a permitted asset.
+    (templates / "cover.html").write_text(
+        (templates / "cover.html").read_text(encoding="utf-8").replace(
+            '{% extends "default:cover.html" %}',
+            '<section class="cover"><h1>{{ report.title }}</h1><img src="logo.png" alt="logo">'
+            '<img alt="dot" src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ'
+            'AAAADUlEQVR42mP4z8DwHwAFAAH/q842iQAAAABJRU5ErkJggg=="></section>',
+        ),
+        encoding="utf-8",
+    )
+    pack = build(project, out=tmp_path / "out").output_dir
+    assert listener.connections == []
+    for pdf in pdf_files(pack):
+        reader = pypdf.PdfReader(pdf)
+        names = reader.trailer["/Root"].get("/Names")
+        assert names is None or "/EmbeddedFiles" not in names.get_object(), pdf.name
+        cover_images = reader.pages[0].images
+        assert len(cover_images) == 2, "the project's own logo and the data: URI, nothing more"
+        assert "root:" not in "".join(page.extract_text() for page in reader.pages)
+
+
+def test_fetcher_serves_only_template_assets_and_data_uris(tmp_path: Path, listener: Listener) -> None:
+    from reportgen.fetcher import asset_fetcher
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "logo.png").write_bytes(LOGO_PNG)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret", encoding="utf-8")
+    (templates / "link.png").symlink_to(secret)
+    fetcher = asset_fetcher([templates])
+
+    assert fetcher.fetch((templates / "logo.png").as_uri()).read() == LOGO_PNG
+    assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
+    refused = [
+        secret.as_uri(),
+        (templates / "link.png").as_uri(),  # a link inside that points outside
+        (templates / ".." / "secret.txt").as_uri(),
+        f"file://{tmp_path}/templates/../secret.txt",
+        f"file://otherhost{templates / 'logo.png'}",
+        "file:///etc/passwd",
+        f"{listener.url}/direct",
+        f"https://127.0.0.1:{listener.url.rsplit(':', 1)[1]}/direct",
+        "ftp://127.0.0.1/x",
+    ]
+    for url in refused:
+        with pytest.raises(ValueError, match="does not fetch"):
+            fetcher.fetch(url)
+    assert listener.connections == []
