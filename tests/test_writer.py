@@ -142,7 +142,7 @@ def test_a_build_that_fails_while_rendering_keeps_the_previous_pack(tmp_path: Pa
     out = tmp_path / "out"
     first = CliRunner().invoke(cli, ["build", "--project", str(project), "--out", str(out)])
     assert first.exit_code == 0, first.output
-    before = snapshot(out)
+    before, entries = snapshot(out / "2012-13-Q1"), sorted(p.name for p in out.iterdir())
     outside_before = sorted(str(p) for p in tmp_path.rglob("*") if out not in p.parents)
 
     (project / "templates").mkdir()
@@ -154,8 +154,8 @@ def test_a_build_that_fails_while_rendering_keeps_the_previous_pack(tmp_path: Pa
     )
     second = CliRunner().invoke(cli, ["build", "--project", str(project), "--out", str(out)])
     assert second.exit_code != 0
-    assert snapshot(out) == before
-    assert sorted(p.name for p in out.iterdir()) == ["2012-13-Q1"]
+    assert snapshot(out / "2012-13-Q1") == before
+    assert sorted(p.name for p in out.iterdir()) == entries, "a staging folder was left behind"
     outside_after = sorted(str(p) for p in tmp_path.rglob("*") if out not in p.parents)
     added = [str(project / "templates"), str(project / "templates" / "section.html")]
     assert outside_after == sorted([*outside_before, *added]), "nothing written outside --out"
