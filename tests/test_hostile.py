@@ -178,14 +178,19 @@ def pdf_files(pack: Path) -> list[Path]:
     return sorted(pack.rglob("*.pdf"))
 
 
+def assert_no_attachments(path: Path) -> None:
+    """No embedded file in the document's name tree, no file-attachment annotation."""
+    reader = pypdf.PdfReader(path)
+    names = reader.trailer["/Root"].get("/Names")
+    assert names is None or "/EmbeddedFiles" not in names.get_object(), path.name
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            assert annotation.get_object().get("/Subtype") != "/FileAttachment", path.name
+
+
 def test_pdfs_have_no_attachments_and_show_the_payload_as_text(hostile_pack: Path) -> None:
     for path in pdf_files(hostile_pack):
-        reader = pypdf.PdfReader(path)
-        names = reader.trailer["/Root"].get("/Names")
-        assert names is None or "/EmbeddedFiles" not in names.get_object(), path.name
-        for page in reader.pages:
-            for annotation in page.get("/Annots") or []:
-                assert annotation.get_object().get("/Subtype") != "/FileAttachment", path.name
+        assert_no_attachments(path)
     text = "".join(pypdf.PdfReader(hostile_pack / "report.pdf").pages[i].extract_text() for i in range(2, 4))
     assert "<script>alert(1)</script>" in text
 
@@ -272,9 +277,8 @@ def test_a_project_template_cannot_fetch_outside_its_folder(tmp_path: Path, list
     pack = build(project, out=tmp_path / "out").output_dir
     assert listener.connections == []
     for pdf in pdf_files(pack):
+        assert_no_attachments(pdf)
         reader = pypdf.PdfReader(pdf)
-        names = reader.trailer["/Root"].get("/Names")
-        assert names is None or "/EmbeddedFiles" not in names.get_object(), pdf.name
         cover_images = reader.pages[0].images
         assert len(cover_images) == 2, "the project's own logo and the data: URI, nothing more"
         assert "root:" not in "".join(page.extract_text() for page in reader.pages)
@@ -308,3 +312,19 @@ def test_fetcher_serves_only_template_assets_and_data_uris(tmp_path: Path, liste
         with pytest.raises(ValueError, match="does not fetch"):
             fetcher.fetch(url)
     assert listener.connections == []
+
+
+def test_attachments_a_template_asks_for_are_never_embedded(tmp_path: Path) -> None:
+    """Even of the templates' own files, which the fetcher would otherwise serve."""
+    project = tmp_path / "attach"
+    shutil.copytree(GOOD, project)
+    (project / "templates").mkdir()
+    (project / "templates" / "notes.txt").write_text("internal notes", encoding="utf-8")
+    (project / "templates" / "cover.html").write_text(
+        '<section class="cover"><h1>{{ report.title }}</h1>'
+        '<link rel="attachment" href="notes.txt"><a rel="attachment" href="notes.txt">notes</a></section>',
+        encoding="utf-8",
+    )
+    pack = build(project, out=tmp_path / "out").output_dir
+    for pdf in pdf_files(pack):
+        assert_no_attachments(pdf)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportgen.fetcher import asset_fetcher
+from reportgen.fetcher import asset_fetcher, drop_attachments
 from reportgen.templating import template_search_path
 
 
@@ -16,5 +16,5 @@ def render_pdf(html: str, project_templates: Path | None) -> bytes:
     document = HTML(
         string=html, base_url=folders[0].as_uri() + "/", url_fetcher=asset_fetcher(folders)
     )
-    pdf: bytes = document.write_pdf()
+    pdf: bytes = drop_attachments(document.render()).write_pdf()
     return pdf
