@@ -134,3 +134,34 @@ def test_real_command_prints_no_traceback(tmp_path: Path) -> None:
     assert completed.returncode == 1
     assert "Traceback" not in completed.stderr
     assert "report.yaml:" in completed.stderr and "too large" in completed.stderr
+
+
+def test_an_unreadable_file_is_a_clean_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Permission denied (we may run as root, where chmod does not bite: pretend)."""
+    project = make_project("csv_duplicate_rows", tmp_path)  # any case; the file is what fails
+    real_open = Path.open
+
+    def guarded(self: Path, *args: object, **kwargs: object) -> object:
+        if self.name == "indicators.yaml":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", guarded)
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(cli, ["validate", "--project", "."])
+    assert result.exit_code == 1
+    assert "config/indicators.yaml: permission denied: cannot read the file" in result.stderr
+
+
+def test_a_million_bad_rows_are_counted_not_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = make_project("csv_duplicate_rows", tmp_path)
+    rows = "".join(f"A1,2012-06-30,x{n},1\n" for n in range(5000))
+    (project / "data" / "values.csv").write_text("code,period_end,actual,target\n" + rows, encoding="utf-8")
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(cli, ["validate", "--project", "."])
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 1 and len(lines) == 201
+    assert lines[0].startswith("data/values.csv:2: actual: 'x0' is not a plain decimal")
+    assert lines[-1] == "data/values.csv: ... and 9799 more problems in this file"

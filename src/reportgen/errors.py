@@ -48,16 +48,30 @@ class ProjectError(ReportgenError):
         super().__init__("\n".join(str(problem) for problem in problems))
 
 
+# A file exported wrongly can have a problem on each of a million rows; after this many
+# a file's further problems are counted, not listed.
+MAX_PROBLEMS_PER_FILE = 200
+
+
 @dataclass
 class ProblemLog:
     """Collects problems across a whole load, so that one run reports all of them."""
 
     problems: list[Problem] = field(default_factory=list)
+    per_file: dict[str, int] = field(default_factory=dict)
 
     def add(self, file: Path | str, line: int | None, message: str) -> None:
         name = display_path(file) if isinstance(file, Path) else file
-        self.problems.append(Problem(name, line, message))
+        self.per_file[name] = self.per_file.get(name, 0) + 1
+        if self.per_file[name] <= MAX_PROBLEMS_PER_FILE:
+            self.problems.append(Problem(name, line, message))
 
     def raise_if_any(self) -> None:
-        if self.problems:
-            raise ProjectError(list(self.problems))
+        if not self.problems:
+            return
+        problems = list(self.problems)
+        for name, count in self.per_file.items():
+            if count > MAX_PROBLEMS_PER_FILE:
+                more = count - MAX_PROBLEMS_PER_FILE
+                problems.append(Problem(name, None, f"... and {more} more problems in this file"))
+        raise ProjectError(problems)
