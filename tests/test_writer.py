@@ -176,3 +176,17 @@ def test_unexpected_errors_are_one_line_not_a_traceback(
         cli_module.main()
     assert exited.value.code == 1
     assert capsys.readouterr().err == "reportgen: internal error: ZeroDivisionError: a bug\n"
+
+
+def test_a_pack_folder_that_is_a_link_is_replaced_not_written_through(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("keep", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "2012-13-Q1").symlink_to(elsewhere, target_is_directory=True)
+    with PackWriter(out / "2012-13-Q1") as pack:
+        pack.write_text("report.json", "{}")
+    assert snapshot(elsewhere) == {"keep.txt": b"keep"}
+    assert not (out / "2012-13-Q1").is_symlink()
+    assert snapshot(out / "2012-13-Q1") == {"report.json": b"{}"}

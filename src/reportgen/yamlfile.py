@@ -10,6 +10,9 @@ from typing import Any
 import yaml
 
 from reportgen.inputfile import InputFileError, read_input
+from reportgen.linedata import LineDict, LineList, Node
+
+__all__ = ["LineDict", "LineList", "Node", "YamlLoadError", "load_yaml"]
 
 MAX_YAML_BYTES = 5 * 1024 * 1024
 MAX_ALIASES = 100  # enough for shared defaults, far too few for a "billion laughs" file
@@ -27,34 +30,6 @@ class YamlLoadError(Exception):
         super().__init__(message)
         self.line = line
         self.message = message
-
-
-class Node:
-    """Where a value came from: its line and the text YAML read it from."""
-
-    __slots__ = ("line", "text")
-
-    def __init__(self, line: int, text: str | None) -> None:
-        self.line = line
-        self.text = text
-
-
-class LineDict(dict[Any, Any]):
-    """A mapping that remembers where it and each of its values stood in the file."""
-
-    def __init__(self, line: int) -> None:
-        super().__init__()
-        self.line = line
-        self.nodes: dict[Any, Node] = {}
-
-
-class LineList(list[Any]):
-    """A sequence that remembers where it and each of its items stood in the file."""
-
-    def __init__(self, line: int) -> None:
-        super().__init__()
-        self.line = line
-        self.nodes: list[Node] = []
 
 
 def _line(node: yaml.Node) -> int:
