@@ -190,3 +190,23 @@ def test_a_pack_folder_that_is_a_link_is_replaced_not_written_through(tmp_path: 
     assert snapshot(elsewhere) == {"keep.txt": b"keep"}
     assert not (out / "2012-13-Q1").is_symlink()
     assert snapshot(out / "2012-13-Q1") == {"report.json": b"{}"}
+
+
+def test_a_template_that_fails_while_rendering_is_named_with_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reportgen import cli as cli_module
+
+    project = tmp_path / "project"
+    shutil.copytree(GOOD, project)
+    (project / "templates").mkdir()
+    (project / "templates" / "section.html").write_text("<p>\n{{ no_such_variable }}\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    monkeypatch.setattr("sys.argv", ["reportgen", "build", "--out", str(tmp_path / "out")])
+    with pytest.raises(SystemExit) as exited:
+        cli_module.main()
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert "templates/section.html:2: template error: UndefinedError: 'no_such_variable' is undefined" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out" / "2012-13-Q1").exists()

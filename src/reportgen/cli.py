@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from reportgen import __version__
+from reportgen.errors import describe_failure
 
 PROJECT = click.option(
     "--project",
@@ -65,6 +66,5 @@ def main() -> None:
     try:
         cli()
     except Exception as error:  # the last resort, deliberately broad
-        detail = " ".join(str(error).split())[:500]
-        click.echo(f"reportgen: internal error: {type(error).__name__}: {detail}", err=True)
+        click.echo(describe_failure(error), err=True)
         sys.exit(1)

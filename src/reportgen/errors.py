@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,21 @@ class Problem:
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         return f"{where}: {self.message}"
+
+
+def describe_failure(error: BaseException) -> str:
+    """One line for an unexpected exception: where in a template it arose, if it did.
+
+    Jinja puts a template's own file and line into the traceback of an error raised
+    while it renders (an undefined variable in a project's override, say), so the user
+    is pointed at their template rather than at reportgen.
+    """
+    detail = " ".join(str(error).split())[:500]
+    kind = type(error).__name__
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith((".html", ".css", ".htm", ".j2", ".jinja")):
+            return f"{display_path(Path(frame.filename))}:{frame.lineno}: template error: {kind}: {detail}"
+    return f"reportgen: internal error: {kind}: {detail}"
 
 
 class ReportgenError(click.ClickException):
