@@ -18,21 +18,25 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import cli
+from reportgen.main import validate
+from reportgen.report_json import report_document
 
 TESTS = Path(__file__).resolve().parent
 GOOD = TESTS / "projects" / "good" / "minimal"
 BAD = TESTS / "projects" / "bad"
 CASES = sorted(path.name for path in BAD.iterdir() if path.is_dir())
+# Overlays on the good project that must load to exactly the same report.
+TOLERATED = sorted(path.name for path in GOOD.parent.iterdir() if path.is_dir() and path != GOOD)
 CONTROL_FILES = {"expected.txt", "remove.txt", "symlinks.txt"}
 # `file: message` or `file:line: message`, the file a relative path inside the project.
 PROBLEM_LINE = re.compile(r"^[^\s:][^:]*(:\d+)?: \S.*$")
 
 
-def make_project(case: str, root: Path) -> Path:
-    """The good project with one bad case laid over it."""
+def make_project(case: str, root: Path, cases: Path = BAD) -> Path:
+    """The good project with one case laid over it."""
     project = root / "project"
     shutil.copytree(GOOD, project)
-    folder = BAD / case
+    folder = cases / case
     for line in _lines(folder / "remove.txt"):
         target = project / line
         shutil.rmtree(target) if target.is_dir() else target.unlink()
@@ -104,6 +108,13 @@ def test_bad_project_fails_cleanly(
     assert snapshot(out / "2012-13-Q1") == before, "a failed build changed the previous pack"
     assert sorted(p.name for p in out.iterdir()) == entries, "leftovers beside the pack"
     assert not Path("/tmp/reportgen-pwned").exists()
+
+
+@pytest.mark.parametrize("case", TOLERATED)
+def test_tolerated_variations_load_to_the_same_report(case: str, tmp_path: Path) -> None:
+    expected = report_document(validate(GOOD))
+    project = make_project(case, tmp_path, cases=GOOD.parent)
+    assert report_document(validate(project)) == expected
 
 
 def test_problems_are_reported_in_file_order_all_at_once(

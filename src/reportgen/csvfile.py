@@ -78,9 +78,11 @@ def read_csv(path: Path, columns: tuple[str, ...], log: ProblemLog) -> Iterator[
             f"(expected {','.join(columns)})",
         )
         return None
+    # Unnamed columns (a spreadsheet's stray empty columns: `code,...,target,,`) are
+    # allowed as long as they stay empty.
     missing = [name for name in columns if name not in names]
-    unknown = [name for name in names if name not in columns]
-    duplicated = sorted({name for name in names if names.count(name) > 1})
+    unknown = [name for name in names if name and name not in columns]
+    duplicated = sorted({name for name in names if name and names.count(name) > 1})
     if missing or unknown or duplicated:
         parts = []
         if missing:
@@ -109,8 +111,10 @@ def _rows(path: Path, reader: Any, names: list[str], log: ProblemLog) -> Iterato
         if any(cell.strip() for cell in record):
             if len(record) != len(names):
                 log.add(path, line, _ragged(record, len(names)))
+            elif stray := [i for i, name in enumerate(names) if not name and record[i].strip()]:
+                log.add(path, line, f"a value in column {stray[0] + 1}, which has no name in the header")
             else:
-                yield Row(line, dict(zip(names, record, strict=True)))
+                yield Row(line, {name: cell for name, cell in zip(names, record, strict=True) if name})
         line = reader.line_num + 1
 
 
