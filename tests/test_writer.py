@@ -210,3 +210,33 @@ def test_a_template_that_fails_while_rendering_is_named_with_its_line(
     assert "templates/section.html:2: template error: UndefinedError: 'no_such_variable' is undefined" in err
     assert "Traceback" not in err
     assert not (tmp_path / "out" / "2012-13-Q1").exists()
+
+
+def test_a_pdf_renderer_that_fails_mid_build_leaves_the_previous_pack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """WeasyPrint failing after the HTML, JSON and CSV files were already written."""
+    from weasyprint.document import Document
+
+    from reportgen import cli as cli_module
+
+    project = tmp_path / "project"
+    shutil.copytree(GOOD, project)
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", "--project", str(project), "--out", str(out)]).exit_code == 0
+    before, entries = snapshot(out / "2012-13-Q1"), sorted(p.name for p in out.iterdir())
+    comments = project / "data" / "comments.csv"
+    changed = comments.read_text(encoding="utf-8").replace("More visits", "Fewer")
+    comments.write_text(changed, encoding="utf-8")
+
+    def boom(self: object, *args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setattr(Document, "write_pdf", boom)
+    monkeypatch.setattr("sys.argv", ["reportgen", "build", "--project", str(project), "--out", str(out)])
+    with pytest.raises(SystemExit) as exited:
+        cli_module.main()
+    assert exited.value.code == 1
+    assert "renderer crashed" in capsys.readouterr().err
+    assert snapshot(out / "2012-13-Q1") == before
+    assert sorted(p.name for p in out.iterdir()) == entries
