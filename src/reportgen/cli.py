@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from reportgen import __version__
-from reportgen.errors import describe_failure
 
 PROJECT = click.option(
     "--project",
@@ -66,5 +65,7 @@ def main() -> None:
     try:
         cli()
     except Exception as error:  # the last resort, deliberately broad
+        from reportgen.errors import describe_failure
+
         click.echo(describe_failure(error), err=True)
         sys.exit(1)
