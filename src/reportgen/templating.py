@@ -32,15 +32,15 @@ def builtin_templates_dir() -> Path:
 
 def template_search_path(project_templates: Path | None) -> list[Path]:
     """Folders searched for a template name, the project's own first."""
-    builtin = builtin_templates_dir()
+    builtin = builtin_templates_dir().resolve()
     folders = [builtin]
     # The default project's templates/ is the built-in folder itself: search it once.
     if (
         project_templates is not None
         and project_templates.is_dir()
-        and project_templates.resolve() != builtin.resolve()
+        and project_templates.resolve() != builtin
     ):
-        folders.insert(0, project_templates)
+        folders.insert(0, project_templates.resolve())
     return folders
 
 
