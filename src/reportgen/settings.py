@@ -30,6 +30,14 @@ def _yaml_kind(value: Any) -> str:
     return "a " + type(value).__name__
 
 
+def _shape(value: Any) -> str:
+    if value is None:
+        return "empty (write [] for none)"
+    if isinstance(value, str):
+        return "text"
+    return "a mapping" if isinstance(value, dict) else _yaml_kind(value)
+
+
 def _locate(data: Any, loc: tuple[int | str, ...]) -> tuple[int | None, Any, str | None]:
     """The line, value and source text at a pydantic error location inside line-aware data."""
     line = getattr(data, "line", None)
@@ -63,6 +71,8 @@ def _message(data: Any, error: Any) -> tuple[int | None, str]:
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
         key = "" if isinstance(loc[-1], int) else f"{loc[-1]}: "  # a list item has no key
         return line, f"{field}: YAML reads {shown!r} as {_yaml_kind(value)}; quote it: {key}\"{shown}\""
+    if kind == "list_type":
+        return line, f"{field}: must be a list such as [A, B], not {_shape(value)}"
     if kind == "too_short" and isinstance(value, list):
         return line, f"{field}: the list is empty"
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "code":
