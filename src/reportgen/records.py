@@ -52,25 +52,38 @@ def _optional_decimal(text: str) -> Decimal | None:
     return None if not text.strip() else parse_decimal(text)
 
 
-def _known_code(row: Row, codes: Collection[str] | None, path: Path, log: ProblemLog) -> str | None:
-    code = row.cells["code"].strip()
-    if not code:
-        log.add(path, row.line, "code: empty")
-        return None
-    if codes is not None and code not in codes:
-        shown = code if len(code) <= 40 else code[:37] + "..."
-        log.add(path, row.line, f"unknown indicator code '{shown}' (not in config/indicators.yaml)")
-        return None
-    return code
+class KnownCodes:
+    """The codes indicators.yaml declares (None: it could not be read, so accept all)."""
+
+    def __init__(self, codes: Collection[str] | None) -> None:
+        self.codes = codes
+        # Codes are case-sensitive, but a code that differs only in case is a likely slip.
+        self.folded = {code.casefold(): code for code in codes or ()}
+
+    def check(self, row: Row, path: Path, log: ProblemLog) -> str | None:
+        """The row's code if it is known; otherwise None, after logging why."""
+        code = row.cells["code"].strip()
+        if not code:
+            log.add(path, row.line, "code: empty")
+            return None
+        if self.codes is not None and code not in self.codes:
+            shown = code if len(code) <= 40 else code[:37] + "..."
+            message = f"unknown indicator code '{shown}' (not in config/indicators.yaml)"
+            if code.casefold() in self.folded:
+                message += f"; did you mean '{self.folded[code.casefold()]}'?"
+            log.add(path, row.line, message)
+            return None
+        return code
 
 
 def load_values(path: Path, codes: Collection[str] | None, log: ProblemLog) -> list[Measurement]:
     """values.csv: one measurement per (code, month); every bad cell is logged."""
     rows = read_csv(path, VALUE_COLUMNS, log)
+    known = KnownCodes(codes)
     measurements: list[Measurement] = []
     seen: dict[tuple[str, date], int] = {}
     for row in rows or ():
-        code = _known_code(row, codes, path, log)
+        code = known.check(row, path, log)
         period_end = _cell(row, "period_end", parse_month_end, path, log)
         actual = _cell(row, "actual", _optional_decimal, path, log)
         target = _cell(row, "target", _optional_decimal, path, log)
@@ -90,9 +103,10 @@ def load_comments(path: Path, codes: Collection[str] | None, log: ProblemLog) ->
     if not os.path.lexists(path):  # a broken link is an error, not "no commentary yet"
         return []
     rows = read_csv(path, COMMENT_COLUMNS, log)
+    known = KnownCodes(codes)
     comments: list[Comment] = []
     for row in rows or ():
-        code = _known_code(row, codes, path, log)
+        code = known.check(row, path, log)
         period_end = _cell(row, "period_end", parse_month_end, path, log)
         author = clean_line(row.cells["author"])
         text = clean_text(row.cells["text"])

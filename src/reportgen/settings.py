@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -53,7 +55,12 @@ def _locate(data: Any, loc: tuple[int | str, ...]) -> tuple[int | None, Any, str
     return line, value, text
 
 
-def _message(data: Any, error: Any) -> tuple[int | None, str]:
+def _unknown_key(key: Any, known: Collection[str]) -> str:
+    close = get_close_matches(str(key).lower(), list(known), n=1, cutoff=0.75)
+    return f"unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+
+
+def _message(data: Any, error: Any, known: Collection[str]) -> tuple[int | None, str]:
     loc = tuple(error["loc"])
     field = ".".join(str(part) for part in loc) or "file"
     line, value, text = _locate(data, loc)
@@ -61,7 +68,7 @@ def _message(data: Any, error: Any) -> tuple[int | None, str]:
     if kind == "missing":
         return line, f"missing required key '{loc[-1]}'"
     if kind == "extra_forbidden":
-        return line, f"unknown key '{loc[-1]}'"
+        return line, _unknown_key(loc[-1], known)
     if kind == "string_type" and isinstance(value, LineDict | LineList):
         return line, f"{field}: must be text, not a {'mapping' if isinstance(value, dict) else 'list'}"
     if kind == "string_type" and value is None and not (text or "").strip():
@@ -90,7 +97,7 @@ def validate_model(schema: type[Model], data: Any, file: Path, log: ProblemLog) 
         return schema.model_validate(data)
     except ValidationError as errors:
         for error in errors.errors():
-            line, message = _message(data, error)
+            line, message = _message(data, error, schema.model_fields)
             log.add(file, line, message)
         return None
 
