@@ -56,7 +56,7 @@ def _locate(data: Any, loc: tuple[int | str, ...]) -> tuple[int | None, Any, str
 
 
 def _unknown_key(key: Any, known: Collection[str]) -> str:
-    close = get_close_matches(str(key).lower(), list(known), n=1, cutoff=0.75)
+    close = get_close_matches(str(key).lower(), list(known), n=1, cutoff=0.8)
     return f"unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
 
 
