@@ -127,6 +127,10 @@ def test_problems_are_reported_in_file_order_all_at_once(
     order = ["config/report.yaml", "config/indicators.yaml", "data/values.csv", "data/comments.csv"]
     assert [f for f in order if f in files] == order
     assert files == sorted(files, key=order.index)
+    for name in order:  # and within a file, by line
+        stderr = result.stderr.splitlines()
+        lines = [int(line.split(":")[1]) for line in stderr if line.startswith(name + ":")]
+        assert lines == sorted(lines)
 
 
 def test_real_command_prints_no_traceback(tmp_path: Path) -> None:

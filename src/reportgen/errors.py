@@ -85,9 +85,12 @@ class ProblemLog:
     def raise_if_any(self) -> None:
         if not self.problems:
             return
-        problems = list(self.problems)
+        # Files in the order they were read, each file's problems in line order.
+        order = {name: index for index, name in enumerate(self.per_file)}
+        problems = sorted(self.problems, key=lambda p: (order[p.file], p.line or 0))
         for name, count in self.per_file.items():
             if count > MAX_PROBLEMS_PER_FILE:
                 more = count - MAX_PROBLEMS_PER_FILE
-                problems.append(Problem(name, None, f"... and {more} more problems in this file"))
+                index = max(i for i, p in enumerate(problems) if p.file == name)
+                problems.insert(index + 1, Problem(name, None, f"... and {more} more problems in this file"))
         raise ProjectError(problems)
