@@ -6,10 +6,11 @@ import re
 from decimal import Decimal
 
 PLAIN_DECIMAL = re.compile(r"-?(\d+(\.\d*)?|\.\d+)", re.ASCII)
-# Bounds that keep every sum and difference of the RAG engine exact in Decimal's
-# default 28 significant digits; no council measures anything beyond them.
+# Bounds that keep every difference the RAG engine takes (A - G, at most 15 + 12 digits
+# and a carry) exact in Decimal's default 28 significant digits, and that stop a
+# million-digit cell from costing anything; no council measures beyond them.
 MAX_WHOLE_DIGITS = 15
-MAX_PLACES = 10
+MAX_PLACES = 12
 
 
 def check_digits(number: Decimal) -> Decimal:
