@@ -7,6 +7,7 @@ import csv
 import io
 import re
 import shutil
+import unicodedata
 from decimal import Decimal
 from html import unescape
 from pathlib import Path
@@ -154,3 +155,19 @@ def test_clean_text_is_idempotent_and_visible(text: str) -> None:
     cleaned = clean_text(text)
     assert clean_text(cleaned) == cleaned
     assert not set(cleaned) & HIDDEN
+
+
+@FAST
+@given(st.text(max_size=120), st.text(max_size=120))
+@example("张伟", "李娜")
+@example("!!!", "???")
+def test_every_name_has_a_file_name_slug(first: str, second: str) -> None:
+    from reportgen.names import MAX_SLUG, slugify
+
+    slug = slugify(first)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) and len(slug) <= MAX_SLUG
+    def latin(name: str) -> str:  # what the SPEC's slug keeps: letters and digits once folded
+        return re.sub(r"[^A-Za-z0-9]", "", unicodedata.normalize("NFKD", name))
+
+    if not latin(first) and not latin(second) and first != second:
+        assert slugify(first) != slugify(second), "names without Latin letters still differ"

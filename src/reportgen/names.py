@@ -15,11 +15,14 @@ def slugify(name: str) -> str:
     """Lowercase ASCII, accents folded, apostrophes dropped: `Zoë O'Brien-Smith` → `zoe-obrien-smith`.
 
     A slug longer than MAX_SLUG keeps its start and ends with a short hash of the
-    whole, so that it is still a valid file name and still unique.
+    whole, so that it is still a valid file name and still unique; a name with no
+    Latin letter or digit at all (`张伟`) becomes `name-` and a hash of it.
     """
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     folded = "".join(ch for ch in folded if ch not in APOSTROPHES).lower()
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    if not slug:
+        return "name-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
     if len(slug) > MAX_SLUG:
         digest = hashlib.sha256(slug.encode("ascii")).hexdigest()[:8]
         slug = f"{slug[: MAX_SLUG - 9].rstrip('-')}-{digest}"

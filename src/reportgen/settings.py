@@ -182,9 +182,7 @@ def _check_file_names(
     ):
         value = getattr(indicator, key)
         line = entry.nodes[key].line
-        if not name:
-            log.add(path, line, f"{key} {describe(value)} has no letters or digits to name its file")
-        elif (kind, name.casefold()) in seen and seen[kind, name.casefold()][0] != value:
+        if (kind, name.casefold()) in seen and seen[kind, name.casefold()][0] != value:
             other, other_line = seen[kind, name.casefold()]
             log.add(
                 path,
