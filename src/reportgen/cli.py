@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -75,4 +76,12 @@ def build(project: Path, period: Period | None, out: Path | None) -> None:
 
 
 def main() -> None:
-    cli()
+    """The console entry point: expected problems are ReportgenErrors that click reports;
+    anything else is a bug, still shown as one line rather than a traceback."""
+    try:
+        cli()
+    except Exception as error:  # the last resort, deliberately broad
+        from reportgen.errors import describe_failure
+
+        click.echo(describe_failure(error), err=True)
+        sys.exit(1)

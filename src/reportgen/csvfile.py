@@ -8,16 +8,21 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from reportgen.decimals import parse_decimal
 from reportgen.errors import ProblemLog
+from reportgen.inputfile import InputFileError, read_input
 from reportgen.period import is_month_end
 
+__all__ = ["Row", "parse_decimal", "parse_month_end", "read_csv"]
+
 MAX_CSV_BYTES = 50 * 1024 * 1024
-PLAIN_DECIMAL = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+HOW_TO_SAVE = (
+    'save it as "CSV UTF-8 (Comma delimited)" in Excel, or with UTF-8 encoding in your editor'
+)
 
 
 @dataclass(frozen=True)
@@ -28,25 +33,32 @@ class Row:
     cells: dict[str, str]
 
 
-def read_csv(path: Path, columns: tuple[str, ...], log: ProblemLog) -> Iterator[Row] | None:
-    """The rows of a CSV file whose header must be exactly `columns` (any order)."""
-    raw = path.read_bytes()
-    if len(raw) > MAX_CSV_BYTES:
-        log.add(path, None, f"file is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB")
+def _decode(path: Path, raw: bytes, log: ProblemLog) -> str | None:
+    """The file's text; never guesses an encoding, so never shows replacement characters."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        log.add(path, None, f"saved as UTF-16 (\"Unicode Text\"); {HOW_TO_SAVE}")
         return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        log.add(
-            path,
-            line,
-            f"not UTF-8 (byte 0x{raw[error.start]:02x}); save the file as "
-            '"CSV UTF-8 (Comma delimited)" in Excel, or as UTF-8 in your editor',
-        )
+        log.add(path, line, f"not UTF-8 (byte 0x{raw[error.start]:02x}); {HOW_TO_SAVE}")
         return None
     if "\x00" in text:
-        log.add(path, None, "the file holds NUL bytes: it is not a text CSV file")
+        log.add(path, text[: text.index("\x00")].count("\n") + 1, "NUL byte: this is not a text CSV file")
+        return None
+    return text
+
+
+def read_csv(path: Path, columns: tuple[str, ...], log: ProblemLog) -> Iterator[Row] | None:
+    """The rows of a CSV file whose header must be exactly `columns` (any order)."""
+    try:
+        raw = read_input(path, MAX_CSV_BYTES)
+    except InputFileError as error:
+        log.add(path, None, error.message)
+        return None
+    text = _decode(path, raw, log)
+    if text is None:
         return None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -58,12 +70,19 @@ def read_csv(path: Path, columns: tuple[str, ...], log: ProblemLog) -> Iterator[
         log.add(path, 1, f"empty file: expected the header {','.join(columns)}")
         return None
     names = [cell.strip() for cell in header]
-    if len(names) == 1 and any(sep in names[0] for sep in ";\t|"):
-        log.add(path, 1, f"the header is not comma-separated: expected {','.join(columns)}")
+    if len(names) == 1 and (separator := next((sep for sep in ";\t|" if sep in names[0]), None)):
+        log.add(
+            path,
+            1,
+            f"wrong delimiter: the header is separated by {separator!r}, not commas "
+            f"(expected {','.join(columns)})",
+        )
         return None
+    # Unnamed columns (a spreadsheet's stray empty columns: `code,...,target,,`) are
+    # allowed as long as they stay empty.
     missing = [name for name in columns if name not in names]
-    unknown = [name for name in names if name not in columns]
-    duplicated = sorted({name for name in names if names.count(name) > 1})
+    unknown = [name for name in names if name and name not in columns]
+    duplicated = sorted({name for name in names if name and names.count(name) > 1})
     if missing or unknown or duplicated:
         parts = []
         if missing:
@@ -72,7 +91,9 @@ def read_csv(path: Path, columns: tuple[str, ...], log: ProblemLog) -> Iterator[
             parts.append("unknown column(s) " + ", ".join(repr(n) for n in unknown))
         if duplicated:
             parts.append("repeated column(s) " + ", ".join(duplicated))
-        log.add(path, 1, f"header: {'; '.join(parts)} (expected {','.join(columns)})")
+        if any(name.lower() in columns for name in unknown):
+            parts.append("column names are lower case")
+        log.add(path, 1, f"wrong header: {'; '.join(parts)} (expected {','.join(columns)})")
         return None
     return _rows(path, reader, names, log)
 
@@ -89,30 +110,31 @@ def _rows(path: Path, reader: Any, names: list[str], log: ProblemLog) -> Iterato
             return
         if any(cell.strip() for cell in record):
             if len(record) != len(names):
-                log.add(path, line, f"expected {len(names)} fields, found {len(record)}")
+                log.add(path, line, _ragged(record, len(names)))
+            elif stray := [i for i, name in enumerate(names) if not name and record[i].strip()]:
+                log.add(path, line, f"a value in column {stray[0] + 1}, which has no name in the header")
             else:
-                yield Row(line, dict(zip(names, record, strict=True)))
+                yield Row(line, {name: cell for name, cell in zip(names, record, strict=True) if name})
         line = reader.line_num + 1
 
 
-def parse_decimal(text: str) -> Decimal:
-    """A plain decimal exactly as written (`37.47`, `36`, `-2`); ValueError otherwise."""
-    value = text.strip()
-    if not PLAIN_DECIMAL.match(value):
-        hint = ""
-        if "," in value:
-            hint = " (no thousands separators)"
-        elif "%" in value:
-            hint = " (no percent sign: write 95, not 95%)"
-        raise ValueError(f"{text!r} is not a plain decimal number{hint}")
-    return Decimal(value)
+def _ragged(record: list[str], expected: int) -> str:
+    message = f"expected {expected} fields, found {len(record)}"
+    if len(record) == 1 and (separator := next((sep for sep in ";\t|" if sep in record[0]), None)):
+        return f"{message}: separated by {separator!r}, not commas"
+    if len(record) > expected:
+        return f"{message} (a comma inside a value needs the value in double quotes)"
+    return message
 
 
 def parse_month_end(text: str) -> date:
     """An ISO date that is the last day of its month; ValueError otherwise."""
     value = text.strip()
-    if not ISO_DATE.match(value):
-        raise ValueError(f"{text!r} is not an ISO date (YYYY-MM-DD)")
+    if not value:
+        raise ValueError("empty: expected the month's last day as YYYY-MM-DD")
+    if not ISO_DATE.fullmatch(value):
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise ValueError(f"{shown!r} is not an ISO date (YYYY-MM-DD, such as 2012-06-30)")
     try:
         day = date.fromisoformat(value)
     except ValueError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,21 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+def describe_failure(error: BaseException) -> str:
+    """One line for an unexpected exception: where in a template it arose, if it did.
+
+    Jinja puts a template's own file and line into the traceback of an error raised
+    while it renders (an undefined variable in a project's override, say), so the user
+    is pointed at their template rather than at reportgen.
+    """
+    detail = " ".join(str(error).split())[:500]
+    kind = type(error).__name__
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith((".html", ".css", ".htm", ".j2", ".jinja")):
+            return f"{display_path(Path(frame.filename))}:{frame.lineno}: template error: {kind}: {detail}"
+    return f"reportgen: internal error: {kind}: {detail}"
+
+
 class ReportgenError(click.ClickException):
     """Base of every error reportgen reports; click prints it and exits 1."""
 
@@ -48,16 +64,33 @@ class ProjectError(ReportgenError):
         super().__init__("\n".join(str(problem) for problem in problems))
 
 
+# A file exported wrongly can have a problem on each of a million rows; after this many
+# a file's further problems are counted, not listed.
+MAX_PROBLEMS_PER_FILE = 200
+
+
 @dataclass
 class ProblemLog:
     """Collects problems across a whole load, so that one run reports all of them."""
 
     problems: list[Problem] = field(default_factory=list)
+    per_file: dict[str, int] = field(default_factory=dict)
 
     def add(self, file: Path | str, line: int | None, message: str) -> None:
         name = display_path(file) if isinstance(file, Path) else file
-        self.problems.append(Problem(name, line, message))
+        self.per_file[name] = self.per_file.get(name, 0) + 1
+        if self.per_file[name] <= MAX_PROBLEMS_PER_FILE:
+            self.problems.append(Problem(name, line, message))
 
     def raise_if_any(self) -> None:
-        if self.problems:
-            raise ProjectError(list(self.problems))
+        if not self.problems:
+            return
+        # Files in the order they were read, each file's problems in line order.
+        order = {name: index for index, name in enumerate(self.per_file)}
+        problems = sorted(self.problems, key=lambda p: (order[p.file], p.line or 0))
+        for name, count in self.per_file.items():
+            if count > MAX_PROBLEMS_PER_FILE:
+                more = count - MAX_PROBLEMS_PER_FILE
+                index = max(i for i, p in enumerate(problems) if p.file == name)
+                problems.insert(index + 1, Problem(name, None, f"... and {more} more problems in this file"))
+        raise ProjectError(problems)

@@ -1,4 +1,4 @@
-"""The only way WeasyPrint may load anything: data: URIs and files inside the template folders."""
+"""What WeasyPrint may load (data: URIs, files inside the template folders) and embed (nothing)."""
 
 from __future__ import annotations
 
@@ -29,3 +29,16 @@ def asset_fetcher(folders: list[Path]) -> Any:
             raise ValueError(f"reportgen does not fetch {url!r}")
 
     return AssetFetcher()
+
+
+def drop_attachments(document: Any) -> Any:
+    """Removes every file attachment from a rendered WeasyPrint document, and returns it.
+
+    A template's `<link rel="attachment">` or `<a rel="attachment">` would embed a file
+    in the PDF; a pack never carries one. (It also spares WeasyPrint 70 a crash: an
+    attachment can be written only once, so writing a document twice would fail.)
+    """
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
+    return document

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportgen.fetcher import asset_fetcher
+from reportgen.fetcher import asset_fetcher, drop_attachments
 from reportgen.pdf_tags import scope_header_cells
 from reportgen.templating import template_search_path
 
@@ -19,5 +19,7 @@ def render_pdf(html: str, project_templates: Path | None) -> bytes:
     )
     # PDF/UA-1: a tagged PDF (structure tree, /Lang from <html lang>, /Title from
     # <title>, table headers) so screen readers can read the published pack.
-    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1", finisher=scope_header_cells)
+    pdf: bytes = drop_attachments(document.render()).write_pdf(
+        pdf_variant="pdf/ua-1", finisher=scope_header_cells
+    )
     return pdf

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import unicodedata
+import os
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
@@ -12,12 +12,11 @@ from typing import TypeVar
 
 from reportgen.csvfile import Row, parse_decimal, parse_month_end, read_csv
 from reportgen.errors import ProblemLog
+from reportgen.plaintext import clean_line, clean_text
 
 VALUE_COLUMNS = ("code", "period_end", "actual", "target")
 COMMENT_COLUMNS = ("code", "period_end", "author", "subject", "text")
 T = TypeVar("T")
-# Bidirectional embeddings, overrides and isolates, directional marks and the BOM.
-HIDDEN = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\ufeff")
 
 
 @dataclass(frozen=True)
@@ -53,41 +52,38 @@ def _optional_decimal(text: str) -> Decimal | None:
     return None if not text.strip() else parse_decimal(text)
 
 
-def clean_text(text: str) -> str:
-    """Free text with line endings normalised and invisible control characters removed.
+class KnownCodes:
+    """The codes indicators.yaml declares (None: it could not be read, so accept all)."""
 
-    Bidirectional overrides could make a comment display differently from what it
-    says, and control characters have no place in prose; tabs and newlines stay.
-    """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(
-        ch
-        for ch in text
-        if ch in "\n\t" or (unicodedata.category(ch) not in ("Cc", "Cs") and ch not in HIDDEN)
-    ).strip()
+    def __init__(self, codes: Collection[str] | None) -> None:
+        self.codes = codes
+        # Codes are case-sensitive, but a code that differs only in case is a likely slip.
+        self.folded = {code.casefold(): code for code in codes or ()}
 
-
-def _known_code(row: Row, codes: Collection[str] | None, path: Path, log: ProblemLog) -> str | None:
-    code = row.cells["code"].strip()
-    if not code:
-        log.add(path, row.line, "code: empty")
-        return None
-    if codes is not None and code not in codes:
-        log.add(path, row.line, f"unknown indicator code '{code}' (not in config/indicators.yaml)")
-        return None
-    return code
+    def check(self, row: Row, path: Path, log: ProblemLog) -> str | None:
+        """The row's code if it is known; otherwise None, after logging why."""
+        code = row.cells["code"].strip()
+        if not code:
+            log.add(path, row.line, "code: empty")
+            return None
+        if self.codes is not None and code not in self.codes:
+            shown = code if len(code) <= 40 else code[:37] + "..."
+            message = f"unknown indicator code '{shown}' (not in config/indicators.yaml)"
+            if code.casefold() in self.folded:
+                message += f"; did you mean '{self.folded[code.casefold()]}'?"
+            log.add(path, row.line, message)
+            return None
+        return code
 
 
 def load_values(path: Path, codes: Collection[str] | None, log: ProblemLog) -> list[Measurement]:
     """values.csv: one measurement per (code, month); every bad cell is logged."""
-    if not path.is_file():
-        log.add(path, None, "file not found")
-        return []
     rows = read_csv(path, VALUE_COLUMNS, log)
+    known = KnownCodes(codes)
     measurements: list[Measurement] = []
     seen: dict[tuple[str, date], int] = {}
     for row in rows or ():
-        code = _known_code(row, codes, path, log)
+        code = known.check(row, path, log)
         period_end = _cell(row, "period_end", parse_month_end, path, log)
         actual = _cell(row, "actual", _optional_decimal, path, log)
         target = _cell(row, "target", _optional_decimal, path, log)
@@ -104,14 +100,15 @@ def load_values(path: Path, codes: Collection[str] | None, log: ProblemLog) -> l
 
 def load_comments(path: Path, codes: Collection[str] | None, log: ProblemLog) -> list[Comment]:
     """comments.csv, which may be absent (no commentary yet)."""
-    if not path.exists():
+    if not os.path.lexists(path):  # a broken link is an error, not "no commentary yet"
         return []
     rows = read_csv(path, COMMENT_COLUMNS, log)
+    known = KnownCodes(codes)
     comments: list[Comment] = []
     for row in rows or ():
-        code = _known_code(row, codes, path, log)
+        code = known.check(row, path, log)
         period_end = _cell(row, "period_end", parse_month_end, path, log)
-        author = clean_text(row.cells["author"])
+        author = clean_line(row.cells["author"])
         text = clean_text(row.cells["text"])
         if not author:
             log.add(path, row.line, "author: empty")
@@ -119,6 +116,6 @@ def load_comments(path: Path, codes: Collection[str] | None, log: ProblemLog) ->
             log.add(path, row.line, "text: empty")
         if code is None or period_end is None or not author or not text:
             continue
-        subject = clean_text(row.cells["subject"])
+        subject = clean_line(row.cells["subject"])
         comments.append(Comment(code, period_end, author, subject, text))
     return comments

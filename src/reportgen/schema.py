@@ -9,13 +9,23 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from babel import Locale, UnknownLocaleError
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from reportgen.decimals import check_digits
 from reportgen.period import Period
+from reportgen.plaintext import clean_line
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._()\-]*$"
-PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*%\s*$")
-PLAIN_DECIMAL = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*$")
+PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*%\s*$", re.ASCII)
+PLAIN_DECIMAL = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*$", re.ASCII)
+
+
+def describe(value: Any) -> str:
+    """A value for an error message: short, and never the repr of a huge structure."""
+    if isinstance(value, dict | list):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 class Polarity(StrEnum):
@@ -49,28 +59,43 @@ def _polarity(value: Any) -> Any:
         for polarity in Polarity:
             if words in (polarity.value, polarity.label.lower()):
                 return polarity
-        raise ValueError(f"unknown polarity {value!r}: use bigger or smaller")
+        raise ValueError(f"unknown polarity {describe(value)}: use bigger or smaller")
     return value
+
+
+def _checked(number: Decimal) -> Decimal:
+    try:
+        return check_digits(number)
+    except ValueError as error:
+        raise ValueError(f"tolerance {number} {error}") from None
 
 
 def _tolerance(value: Any) -> Tolerance:
     if isinstance(value, bool):
         raise ValueError("tolerance must be a number or a percentage such as \"5%\"")
-    if isinstance(value, int | Decimal):
-        number = Decimal(value)
-        if not number.is_finite() or number < 0:
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        number = _checked(Decimal(value))
+        if number < 0:
             raise ValueError(f"tolerance {value} must be zero or more")
         return Tolerance(number)
     if isinstance(value, str):
         if match := PERCENT.match(value):
-            return Tolerance(Decimal(match[1]), percent=True)
+            return Tolerance(_checked(Decimal(match[1])), percent=True)
         if match := PLAIN_DECIMAL.match(value):
-            return Tolerance(Decimal(match[1]))
-    raise ValueError(f"tolerance {value!r} must be a number (5, 0.5) or a percentage (\"5%\")")
+            return Tolerance(_checked(Decimal(match[1])))
+    raise ValueError(f"tolerance {describe(value)} must be a number (5, 0.5) or a percentage (\"5%\")")
 
 
-Text = Annotated[str, Field(strict=True)]
-NonEmptyText = Annotated[str, Field(strict=True, min_length=1)]
+def _non_empty(text: str) -> str:
+    if not text:
+        raise ValueError("must not be empty")
+    return text
+
+
+# Every text field is cleaned of control and bidirectional-override characters, so that
+# what the pack shows is what the file says; a field left empty by that is empty.
+Text = Annotated[str, Field(strict=True), AfterValidator(clean_line)]
+NonEmptyText = Annotated[Text, AfterValidator(_non_empty)]
 
 
 class ReportSchema(BaseModel):
@@ -87,18 +112,20 @@ class ReportSchema(BaseModel):
     @field_validator("locale")
     @classmethod
     def _known_locale(cls, value: str) -> str:
+        # BCP 47's en-GB is accepted too; babel wants en_GB.
+        name = value.strip().replace("-", "_")
         try:
-            Locale.parse(value)
-        except (UnknownLocaleError, ValueError):
-            raise ValueError(f"unknown locale {value!r} (for example en_GB)") from None
-        return value
+            Locale.parse(name)
+        except (UnknownLocaleError, ValueError, TypeError):
+            raise ValueError(f"unknown locale {describe(value)} (for example en_GB)") from None
+        return name
 
 
 def _period(value: Any) -> Period | None:
     if value is None or isinstance(value, Period):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"period must be text such as \"2012-13-Q1\", not {value!r}")
+        raise ValueError(f"period must be text such as \"2012-13-Q1\", not {describe(value)}")
     return Period.parse(value)
 
 

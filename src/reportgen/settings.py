@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -11,22 +13,31 @@ from pydantic import BaseModel, ValidationError
 
 from reportgen.errors import ProblemLog
 from reportgen.names import fragment_stem, slugify
-from reportgen.schema import IndicatorSchema, IndicatorsFileSchema, ReportSchema
+from reportgen.schema import IndicatorSchema, IndicatorsFileSchema, ReportSchema, describe
 from reportgen.yamlfile import LineDict, LineList, YamlLoadError, load_yaml
 
 Model = TypeVar("Model", bound=BaseModel)
 
 
 def _yaml_kind(value: Any) -> str:
+    """What YAML made of an unquoted value: `the number 83`, `the boolean false`, `null`."""
     if value is None:
-        return "null (nothing)"
+        return "null (no value)"
     if isinstance(value, bool):
-        return "a boolean"
+        return f"the boolean {str(value).lower()}"
     if isinstance(value, int | float | Decimal):
-        return "a number"
+        return f"the number {value}"
     if isinstance(value, date):
-        return "a date"
+        return f"the date {value.isoformat()}"
     return "a " + type(value).__name__
+
+
+def _shape(value: Any) -> str:
+    if value is None:
+        return "empty (write [] for none)"
+    if isinstance(value, str):
+        return "text"
+    return "a mapping" if isinstance(value, dict) else _yaml_kind(value)
 
 
 def _locate(data: Any, loc: tuple[int | str, ...]) -> tuple[int | None, Any, str | None]:
@@ -44,7 +55,12 @@ def _locate(data: Any, loc: tuple[int | str, ...]) -> tuple[int | None, Any, str
     return line, value, text
 
 
-def _message(data: Any, error: Any) -> tuple[int | None, str]:
+def _unknown_key(key: Any, known: Collection[str]) -> str:
+    close = get_close_matches(str(key).lower(), list(known), n=1, cutoff=0.8)
+    return f"unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+
+
+def _message(data: Any, error: Any, known: Collection[str]) -> tuple[int | None, str]:
     loc = tuple(error["loc"])
     field = ".".join(str(part) for part in loc) or "file"
     line, value, text = _locate(data, loc)
@@ -52,18 +68,23 @@ def _message(data: Any, error: Any) -> tuple[int | None, str]:
     if kind == "missing":
         return line, f"missing required key '{loc[-1]}'"
     if kind == "extra_forbidden":
-        return line, f"unknown key '{loc[-1]}'"
+        return line, _unknown_key(loc[-1], known)
     if kind == "string_type" and isinstance(value, LineDict | LineList):
         return line, f"{field}: must be text, not a {'mapping' if isinstance(value, dict) else 'list'}"
+    if kind == "string_type" and value is None and not (text or "").strip():
+        return line, f"{field}: empty; write a value (in quotes if it is text)"
     if kind == "string_type":
-        shown = text if text is not None else repr(value)
-        return line, (
-            f"{field}: YAML reads {shown!r} as {_yaml_kind(value)} ({value!r}); "
-            f"quote it: {loc[-1]}: \"{shown}\""
-        )
+        shown = text if text is not None else describe(value)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        key = "" if isinstance(loc[-1], int) else f"{loc[-1]}: "  # a list item has no key
+        return line, f"{field}: YAML reads {shown!r} as {_yaml_kind(value)}; quote it: {key}\"{shown}\""
+    if kind == "list_type":
+        return line, f"{field}: must be a list such as [A, B], not {_shape(value)}"
+    if kind == "too_short" and isinstance(value, list):
+        return line, f"{field}: the list is empty"
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "code":
         return line, (
-            f"code {value!r} must be letters, digits, spaces and ._()- "
+            f"code {describe(value)} must be letters, digits, spaces and ._()- "
             "starting with a letter or digit"
         )
     message = str(error["msg"]).removeprefix("Value error, ")
@@ -76,23 +97,24 @@ def validate_model(schema: type[Model], data: Any, file: Path, log: ProblemLog) 
         return schema.model_validate(data)
     except ValidationError as errors:
         for error in errors.errors():
-            line, message = _message(data, error)
+            line, message = _message(data, error, schema.model_fields)
             log.add(file, line, message)
         return None
 
 
 def load_yaml_file(path: Path, log: ProblemLog) -> Any:
     """A YAML file's data, or None after logging why it could not be read."""
-    if not path.is_file():
-        log.add(path, None, "file not found")
-        return None
     try:
         data = load_yaml(path)
     except YamlLoadError as error:
         log.add(path, error.line, error.message)
         return None
+    if data is None:
+        log.add(path, None, "the file is empty: expected keys and values (key: value)")
+        return None
     if not isinstance(data, LineDict):
-        log.add(path, getattr(data, "line", 1), "expected a mapping of keys to values")
+        found = "a list" if isinstance(data, LineList) else f"the single value {describe(data)}"
+        log.add(path, getattr(data, "line", 1), f"expected keys and values (key: value), found {found}")
         return None
     return data
 
@@ -114,10 +136,11 @@ def load_indicators(path: Path, log: ProblemLog) -> tuple[list[IndicatorSchema],
         return [], None
     entries: LineList = data["indicators"]
     indicators: list[IndicatorSchema] = []
+    # A code YAML misread (0123 as 83) is declared as written, so its rows still match.
     declared = {
-        entry.nodes["code"].text or str(entry["code"])
+        str(entry.nodes["code"].text or entry["code"])
         for entry in entries
-        if isinstance(entry, LineDict) and "code" in entry
+        if isinstance(entry, LineDict) and isinstance(entry.get("code"), str | int | Decimal)
     }
     first_line: dict[str, int] = {}
     names_seen: dict[tuple[str, str], tuple[str, int]] = {}
@@ -148,22 +171,24 @@ def _check_file_names(
     log: ProblemLog,
     seen: dict[tuple[str, str], tuple[str, int]],
 ) -> None:
-    """Two codes or two directors that would share an output file are an error."""
+    """Two codes or two directors that would share an output file are an error.
+
+    Names are compared without regard to case: the pack may be copied to a Windows or
+    macOS disk, where `ABC.html` and `abc.html` are the same file.
+    """
     for kind, key, name in (
         ("fragment", "code", fragment_stem(indicator.code)),
         ("director", "director", slugify(indicator.director)),
     ):
         value = getattr(indicator, key)
         line = entry.nodes[key].line
-        if not name:
-            log.add(path, line, f"{key} {value!r} has no letters or digits to name its file")
-        elif (kind, name) in seen and seen[kind, name][0] != value:
-            other, other_line = seen[kind, name]
+        if (kind, name.casefold()) in seen and seen[kind, name.casefold()][0] != value:
+            other, other_line = seen[kind, name.casefold()]
             log.add(
                 path,
                 line,
-                f"{key} {value!r} and {other!r} (line {other_line}) "
+                f"{key} {describe(value)} and {describe(other)} (line {other_line}) "
                 f"would both be written to the file '{name}'",
             )
         else:
-            seen.setdefault((kind, name), (value, line))
+            seen.setdefault((kind, name.casefold()), (value, line))

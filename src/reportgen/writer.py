@@ -2,47 +2,99 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 from types import TracebackType
 
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, display_path
+from reportgen.swap import exchange, lock_folder, remove
+
+
+def _fsync(path: Path) -> None:
+    # Folders cannot be opened for syncing everywhere (Windows); a sync is only a bonus.
+    with contextlib.suppress(OSError):
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 class PackWriter:
     """Collects a pack's files in a staging folder beside the target, then swaps it in.
 
-    A build that fails leaves the previous pack byte for byte as it was.
+    A build that fails leaves the previous pack byte for byte as it was; a build that
+    was killed part way leaves hidden `.<period>.*.new|.old` folders, which the next
+    build into the same folder tidies away (restoring the previous pack if need be).
     """
 
     def __init__(self, target: Path) -> None:
         self.target = target
         self.staging: Path | None = None
+        self._lock: contextlib.ExitStack | None = None
+
+    def _fail(self, doing: str, error: OSError) -> ReportgenError:
+        where = display_path(Path(error.filename)) if error.filename else display_path(self.target)
+        return ReportgenError(f"{where}: cannot {doing}: {error.strerror or error}")
 
     def __enter__(self) -> PackWriter:
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(
-            tempfile.mkdtemp(prefix=f".{self.target.name}.", suffix=".new", dir=self.target.parent)
-        )
-        # mkdtemp makes a private folder; the pack should have the user's usual permissions.
-        umask = os.umask(0)
-        os.umask(umask)
-        self.staging.chmod(0o777 & ~umask)
+        parent = self.target.parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._lock = contextlib.ExitStack()
+            # One build at a time per output folder, so that tidying up is safe.
+            self._lock.enter_context(lock_folder(parent))
+            self._tidy_up()
+            self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", suffix=".new", dir=parent))
+            # mkdtemp makes a private folder; the pack should have the user's usual permissions.
+            umask = os.umask(0)
+            os.umask(umask)
+            self.staging.chmod(0o777 & ~umask)
+        except OSError as error:
+            self._release()
+            raise self._fail("create the output folder", error) from None
         return self
+
+    def _leftovers(self) -> list[Path]:
+        pattern = re.compile(rf"\.{re.escape(self.target.name)}\.[A-Za-z0-9_]{{8}}\.(new|old)")
+        return [p for p in self.target.parent.iterdir() if pattern.fullmatch(p.name)]
+
+    def _tidy_up(self) -> None:
+        """Undoes what an earlier, killed build left behind."""
+        for leftover in self._leftovers():
+            saved = leftover / "pack"
+            if leftover.suffix == ".old" and saved.exists() and not os.path.lexists(self.target):
+                os.replace(saved, self.target)  # killed between the two renames of a swap
+            remove(leftover)
 
     def path(self, relative: str) -> Path:
         """Where a file of the pack goes; refuses any name that would leave the pack."""
         assert self.staging is not None
         path = (self.staging / relative).resolve()
-        if not path.is_relative_to(self.staging.resolve()):
+        if not path.is_relative_to(self.staging.resolve()) or path == self.staging.resolve():
             raise ReportgenError(f"refusing to write outside the output folder: {relative}")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise self._fail("write the pack", error) from None
         return path
 
     def write_bytes(self, relative: str, data: bytes) -> None:
-        self.path(relative).write_bytes(data)
+        """Writes one file of the pack: to a temporary name first, then renamed into place."""
+        path = self.path(relative)
+        temporary = path.with_name(f".{path.name}.tmp")
+        try:
+            with temporary.open("wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temporary, path)
+        except OSError as error:
+            raise self._fail("write the pack", error) from None
 
     def write_text(self, relative: str, text: str) -> None:
         self.write_bytes(relative, text.encode("utf-8"))
@@ -54,24 +106,44 @@ class PackWriter:
         trace: TracebackType | None,
     ) -> None:
         assert self.staging is not None
-        if kind is not None:
-            shutil.rmtree(self.staging, ignore_errors=True)
-            return
-        self._swap_in(self.staging)
+        try:
+            if kind is not None:
+                remove(self.staging)
+                return
+            self._swap_in(self.staging)
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     def _swap_in(self, staging: Path) -> None:
-        old = None
-        if self.target.exists():
-            old = Path(
-                tempfile.mkdtemp(prefix=f".{self.target.name}.", suffix=".old", dir=self.target.parent)
-            )
-            os.replace(self.target, old / "pack")
+        """Puts the new pack in place of the old one, atomically where the system allows."""
+        try:
+            for folder, _, _ in os.walk(staging):
+                _fsync(Path(folder))
+            if not os.path.lexists(self.target):
+                os.replace(staging, self.target)
+            elif exchange(staging, self.target):
+                remove(staging)  # now holds the previous pack
+            else:
+                self._swap_by_renames(staging)
+            _fsync(self.target.parent)
+        except OSError as error:
+            remove(staging)
+            raise self._fail("replace the previous pack", error) from None
+
+    def _swap_by_renames(self, staging: Path) -> None:
+        # Two renames: the previous pack is parked in an `.old` folder until the new one
+        # is in place, and put back if that fails.
+        old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", suffix=".old", dir=self.target.parent))
+        os.replace(self.target, old / "pack")
         try:
             os.replace(staging, self.target)
         except OSError:
-            if old is not None:
-                os.replace(old / "pack", self.target)
+            os.replace(old / "pack", self.target)
             raise
         finally:
-            if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)

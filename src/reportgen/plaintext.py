@@ -1,0 +1,31 @@
+"""Free text made safe to show: no control characters, no bidirectional tricks."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Bidirectional embeddings, overrides and isolates, directional marks and the BOM: each
+# can make text display differently from what it says (the "Trojan Source" trick).
+HIDDEN = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\ufeff")
+# Unicode's own line and paragraph separators, read as the line breaks they mean.
+LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n\n", "\x85": "\n"})
+
+
+def _visible(ch: str) -> bool:
+    return ch in "\n\t" or (unicodedata.category(ch) not in ("Cc", "Cs") and ch not in HIDDEN)
+
+
+def clean_text(text: str) -> str:
+    """Prose with line endings normalised and invisible control characters removed.
+
+    Tabs and newlines stay; spaces at the ends of lines go, so that a line holding only
+    spaces still separates paragraphs.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(LINE_BREAKS)
+    kept = "".join(ch for ch in text if _visible(ch))
+    return "\n".join(line.rstrip() for line in kept.split("\n")).strip()
+
+
+def clean_line(text: str) -> str:
+    """A one-line field (a title, a name): cleaned as prose, line breaks become spaces."""
+    return " ".join(part for part in clean_text(text).split("\n") if part).replace("\t", " ")

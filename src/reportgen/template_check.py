@@ -1,0 +1,44 @@
+"""Checks a project's own templates before a build, so their mistakes read like any other."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, TemplateSyntaxError
+
+from reportgen.errors import ProblemLog
+from reportgen.inputfile import InputFileError, read_input
+
+TEMPLATE_SUFFIXES = {".html", ".htm", ".css", ".j2", ".jinja", ".txt", ".xml", ".svg"}
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+
+
+def check_templates(folder: Path, log: ProblemLog) -> None:
+    """Logs every template under `folder` that cannot be read or parsed, at its line.
+
+    A file that links outside the folder is refused too: rendering reads nothing but
+    the project's own templates and the built-in ones.
+    """
+    if not folder.is_dir():
+        return
+    # The same syntax as the real environment; parsing needs no loader.
+    parser = Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    inside = folder.resolve()
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() not in TEMPLATE_SUFFIXES:
+            continue
+        if not path.resolve().is_relative_to(inside):
+            log.add(path, None, "links outside the templates folder; copy the file in instead")
+            continue
+        try:
+            source = read_input(path, MAX_TEMPLATE_BYTES).decode("utf-8")
+        except InputFileError as error:
+            log.add(path, None, error.message)
+            continue
+        except UnicodeDecodeError as error:
+            log.add(path, None, f"not UTF-8 (byte {error.start}); save the file with UTF-8 encoding")
+            continue
+        try:
+            parser.parse(source, name=path.name, filename=str(path))
+        except TemplateSyntaxError as error:
+            log.add(path, error.lineno, f"template error: {error.message}")

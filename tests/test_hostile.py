@@ -1,0 +1,331 @@
+"""Hostile text stays text: no markup, no fetches, no attachments, no hidden characters.
+
+One project carries the payloads in every field a user writes; it is built once and
+every output is inspected. A local TCP server stands for the network: it must see
+no connection at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+import shutil
+import socketserver
+import subprocess
+import threading
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from reportgen.main import build
+
+TESTS = Path(__file__).resolve().parent
+GOOD = TESTS / "projects" / "good" / "minimal"
+LONG_TOKEN = "W" * 20_000
+HIDDEN = "\u202e\u2066\x07\x1b"
+# Elements that would load something, run something or restyle the page.
+ACTIVE_TAGS = {"script", "img", "link", "iframe", "object", "embed", "base", "image", "video", "audio"}
+
+
+class Listener:
+    """A TCP server on 127.0.0.1 that records every connection made to it."""
+
+    def __init__(self) -> None:
+        self.connections: list[str] = []
+        listener = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                listener.connections.append(self.request.recv(200).decode("latin-1"))
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[Listener]:
+    server = Listener()
+    yield server
+    server.server.shutdown()
+    server.server.server_close()
+
+
+def payload(url: str) -> str:
+    """Markup that would fetch from `url`, read a local file or run script, were it markup."""
+    return (
+        f'<img src="{url}/img"> <link rel="stylesheet" href="{url}/link"> '
+        f"<style>@import url({url}/import);</style> <script>alert(1)</script> "
+        f'<iframe src="{url}/frame"></iframe> <object data="{url}/object"></object> '
+        f'<svg><image href="{url}/svg"/></svg> <a rel="attachment" href="file:///etc/passwd">x</a> '
+        "file:///etc/passwd"
+    )
+
+
+def quoted(text: str) -> str:
+    return json.dumps(text)  # a YAML double-quoted scalar accepts JSON's escapes
+
+
+def hostile_project(root: Path, url: str) -> Path:
+    project = root / "hostile"
+    shutil.copytree(GOOD, project)
+    bad = payload(url)
+    report = project / "config" / "report.yaml"
+    report.write_text(
+        report.read_text(encoding="utf-8")
+        .replace("title: Test Pack", f"title: {quoted('Pack ' + bad)}")
+        .replace("organisation: Test Council", f"organisation: {quoted(bad + HIDDEN)}")
+        .replace("directors: [Ann Director, Bob Director]", ""),
+        encoding="utf-8",
+    )
+    indicators = project / "config" / "indicators.yaml"
+    indicators.write_text(
+        indicators.read_text(encoding="utf-8")
+        .replace("title: Children seen on time", f"title: {quoted('=HYPERLINK(1) ' + HIDDEN + bad)}")
+        .replace("owner: Owen Owner", f"owner: {quoted('@SUM(1) ' + bad)}")
+        .replace("director: Ann Director", f"director: {quoted('-Ann ' + bad)}")
+        .replace("unit: Percentage", f"unit: {quoted(bad)}")
+        .replace("plans: [CBP]", f"plans: [{quoted(bad)}]"),
+        encoding="utf-8",
+    )
+    rows = [
+        ["code", "period_end", "author", "subject", "text"],
+        ["B1", "2012-06-30", "Author " + bad, "Subject " + bad, f"Start {HIDDEN}{bad}\n\nEnd"],
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    (project / "data" / "comments.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    return project
+
+
+@pytest.fixture(scope="module")
+def hostile_pack(tmp_path_factory: pytest.TempPathFactory, listener: Listener) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    return build(hostile_project(root, listener.url), out=root / "out").output_dir
+
+
+class TagCollector(HTMLParser):
+    """The start tags, style and script code, and visible text of an HTML document."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.code: list[str] = []  # inside <style> and <script>
+        self.text: list[str] = []
+        self._in_code = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_code = tag in ("style", "script")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_code = False
+
+    def handle_data(self, data: str) -> None:
+        (self.code if self._in_code else self.text).append(data)
+
+
+def html_files(pack: Path) -> list[Path]:
+    return sorted(pack.rglob("*.html"))
+
+
+def test_no_connection_was_made(hostile_pack: Path, listener: Listener) -> None:
+    assert listener.connections == []
+
+
+def test_html_holds_the_payload_only_as_text(hostile_pack: Path, listener: Listener) -> None:
+    files = html_files(hostile_pack)
+    assert len(files) >= 6  # pack, 2 directors, 3 fragments
+    for path in files:
+        page = TagCollector()
+        page.feed(path.read_text(encoding="utf-8"))
+        for tag, attrs in page.tags:
+            assert tag not in ACTIVE_TAGS or not any(
+                listener.url in (value or "") or "passwd" in (value or "") for value in attrs.values()
+            ), (path.name, tag, attrs)
+            assert attrs.get("rel") != "attachment", path.name
+        # The templates' own styles and scripts (a preview page may have one) carry no payload.
+        for code in page.code:
+            assert "@import" not in code and listener.url not in code and "alert(1)" not in code, path.name
+        if path.name != "A2.html":  # the one indicator that carries no payload
+            # The payload is there, as the words a reader sees.
+            assert "<script>alert(1)</script>" in "".join(page.text), path.name
+
+
+def test_comment_paragraphs_are_escaped_then_split(hostile_pack: Path) -> None:
+    page = (hostile_pack / "report.html").read_text(encoding="utf-8")
+    assert "<p>Start &lt;img src=" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<p>End</p>" in page
+
+
+def test_hidden_characters_are_gone_everywhere(hostile_pack: Path) -> None:
+    others = [hostile_pack / "report.json", hostile_pack / "missing-comments.csv"]
+    for path in [*html_files(hostile_pack), *others]:
+        text = path.read_text(encoding="utf-8")
+        assert not set(HIDDEN) & set(text), path.name
+    report = json.loads((hostile_pack / "report.json").read_text(encoding="utf-8"))
+    comment = report["directors"][1]["indicators"][0]["comments"][0]["text"]
+    assert comment.startswith("Start <img src=") and comment.endswith("\n\nEnd")
+
+
+def pdf_files(pack: Path) -> list[Path]:
+    return sorted(pack.rglob("*.pdf"))
+
+
+def assert_no_attachments(path: Path) -> None:
+    """No embedded file in the document's name tree, no file-attachment annotation."""
+    reader = pypdf.PdfReader(path)
+    names = reader.trailer["/Root"].get("/Names")
+    assert names is None or "/EmbeddedFiles" not in names.get_object(), path.name
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            assert annotation.get_object().get("/Subtype") != "/FileAttachment", path.name
+
+
+def test_pdfs_have_no_attachments_and_show_the_payload_as_text(hostile_pack: Path) -> None:
+    for path in pdf_files(hostile_pack):
+        assert_no_attachments(path)
+    text = "".join(pypdf.PdfReader(hostile_pack / "report.pdf").pages[i].extract_text() for i in range(2, 4))
+    assert "<script>alert(1)</script>" in text
+
+
+def words_with_boxes(pdf: Path) -> tuple[float, list[tuple[float, float, str]]]:
+    """The page width and each word's left and right edge, as poppler lays out the text."""
+    xhtml = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', xhtml)[1])  # type: ignore[index]
+    found = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', xhtml)
+    words = [(float(left), float(right), html.unescape(word)) for left, right, word in found]
+    return width, words
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_a_20000_character_token_wraps_inside_the_page(tmp_path: Path) -> None:
+    # WeasyPrint lays out one long token in time that grows with its square: this is
+    # the slowest test here, so it has a project of its own with one director.
+    project = tmp_path / "long"
+    shutil.copytree(GOOD, project)
+    indicators = project / "config" / "indicators.yaml"
+    indicators.write_text(
+        indicators.read_text(encoding="utf-8").replace("Ann Director", "Bob Director"), encoding="utf-8"
+    )
+    (project / "data" / "comments.csv").write_text(
+        f'code,period_end,author,subject,text\nB1,2012-06-30,A,S,"Start\n\n{LONG_TOKEN}\n\nEnd"\n',
+        encoding="utf-8",
+    )
+    pack = build(project, out=tmp_path / "out").output_dir
+    assert f"<p>{LONG_TOKEN}</p>" in (pack / "report.html").read_text(encoding="utf-8")
+    for pdf in (pack / "report.pdf", pack / "directors" / "bob-director.pdf"):
+        width, words = words_with_boxes(pdf)
+        pieces = [(left, right, word) for left, right, word in words if set(word) == {"W"}]
+        assert len(pieces) > 20, "the token should wrap over many lines"
+        assert sum(len(word) for _, _, word in pieces) == len(LONG_TOKEN), "no part of it is lost"
+        assert all(left >= 0 and right <= width for left, right, _ in pieces), "it runs off the page"
+
+
+def test_chase_list_neutralises_formulas(hostile_pack: Path) -> None:
+    raw = (hostile_pack / "missing-comments.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    (row,) = rows
+    assert row["title"].startswith("'=HYPERLINK")
+    assert row["owner"].startswith("'@SUM")
+    assert row["director"].startswith("'-Ann")
+    assert row["band"] == "red_diamond"
+
+
+LOGO_PNG = bytes.fromhex(  # a 1x1 PNG
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d4944415478da63f8cfc0f01f0005000201a5dd8f8a0000000049454e44ae426082"
+)
+
+
+def test_a_project_template_cannot_fetch_outside_its_folder(tmp_path: Path, listener: Listener) -> None:
+    """An override may use its own assets and data: URIs, and nothing else."""
+    project = tmp_path / "override"
+    shutil.copytree(GOOD, project)
+    templates = project / "templates"
+    templates.mkdir()
+    (templates / "logo.png").write_bytes(LOGO_PNG)
+    url = listener.url
+    (templates / "cover.html").write_text(
+        f"""{{% extends "default:cover.html" %}}
+<img src="file:///etc/passwd"> <img src="{url}/override-img"> <img src="../config/report.yaml">
+<link rel="stylesheet" href="{url}/override-css"> <style>@import url("{url}/override-import");</style>
+<link rel="attachment" href="file:///etc/passwd"> <a rel="attachment" href="../data/values.csv">v</a>
+<div style="background: url({url}/override-background)">b</div>
+""",
+        encoding="utf-8",
+    )
+    # The cover itself is replaced by a page that also uses a permitted asset.
+    (templates / "cover.html").write_text(
+        (templates / "cover.html").read_text(encoding="utf-8").replace(
+            '{% extends "default:cover.html" %}',
+            '<section class="cover"><h1>{{ report.title }}</h1><img src="logo.png" alt="logo">'
+            '<img alt="dot" src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ'
+            'AAAADUlEQVR42mP4z8DwHwAFAAH/q842iQAAAABJRU5ErkJggg=="></section>',
+        ),
+        encoding="utf-8",
+    )
+    pack = build(project, out=tmp_path / "out").output_dir
+    assert listener.connections == []
+    for pdf in pdf_files(pack):
+        assert_no_attachments(pdf)
+        reader = pypdf.PdfReader(pdf)
+        cover_images = reader.pages[0].images
+        assert len(cover_images) == 2, "the project's own logo and the data: URI, nothing more"
+        assert "root:" not in "".join(page.extract_text() for page in reader.pages)
+
+
+def test_fetcher_serves_only_template_assets_and_data_uris(tmp_path: Path, listener: Listener) -> None:
+    from reportgen.fetcher import asset_fetcher
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "logo.png").write_bytes(LOGO_PNG)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret", encoding="utf-8")
+    (templates / "link.png").symlink_to(secret)
+    fetcher = asset_fetcher([templates])
+
+    assert fetcher.fetch((templates / "logo.png").as_uri()).read() == LOGO_PNG
+    assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
+    refused = [
+        secret.as_uri(),
+        (templates / "link.png").as_uri(),  # a link inside that points outside
+        (templates / ".." / "secret.txt").as_uri(),
+        f"file://{tmp_path}/templates/../secret.txt",
+        f"file://otherhost{templates / 'logo.png'}",
+        "file:///etc/passwd",
+        f"{listener.url}/direct",
+        f"https://127.0.0.1:{listener.url.rsplit(':', 1)[1]}/direct",
+        "ftp://127.0.0.1/x",
+    ]
+    for url in refused:
+        with pytest.raises(ValueError, match="does not fetch"):
+            fetcher.fetch(url)
+    assert listener.connections == []
+
+
+def test_attachments_a_template_asks_for_are_never_embedded(tmp_path: Path) -> None:
+    """Even of the templates' own files, which the fetcher would otherwise serve."""
+    project = tmp_path / "attach"
+    shutil.copytree(GOOD, project)
+    (project / "templates").mkdir()
+    (project / "templates" / "notes.txt").write_text("internal notes", encoding="utf-8")
+    (project / "templates" / "cover.html").write_text(
+        '<section class="cover"><h1>{{ report.title }}</h1>'
+        '<link rel="attachment" href="notes.txt"><a rel="attachment" href="notes.txt">notes</a></section>',
+        encoding="utf-8",
+    )
+    pack = build(project, out=tmp_path / "out").output_dir
+    for pdf in pdf_files(pack):
+        assert_no_attachments(pdf)

@@ -1,0 +1,242 @@
+"""Writing a pack: all or nothing, nothing outside --out, clean errors when the disk says no."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportgen import writer as writer_module
+from reportgen.cli import cli
+from reportgen.errors import ReportgenError
+from reportgen.writer import PackWriter
+
+TESTS = Path(__file__).resolve().parent
+GOOD = TESTS / "projects" / "good" / "minimal"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def old_pack(out: Path) -> Path:
+    """A previous pack of a few files under out/2012-13-Q1."""
+    target = out / "2012-13-Q1"
+    (target / "directors").mkdir(parents=True)
+    (target / "report.json").write_text('{"old": true}\n', encoding="utf-8")
+    (target / "directors" / "ann.pdf").write_bytes(b"%PDF-old")
+    return target
+
+
+def test_a_complete_pack_replaces_the_old_one(tmp_path: Path) -> None:
+    target = old_pack(tmp_path)
+    with PackWriter(target) as pack:
+        pack.write_text("report.json", '{"new": true}\n')
+        pack.write_bytes("fragments/A1.html", b"<div></div>")
+    assert snapshot(target) == {"report.json": b'{"new": true}\n', "fragments/A1.html": b"<div></div>"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2012-13-Q1"]
+
+
+@pytest.mark.parametrize("failure", [RuntimeError("template broke"), KeyboardInterrupt()])
+def test_a_failed_pack_leaves_the_old_one_byte_for_byte(tmp_path: Path, failure: BaseException) -> None:
+    target = old_pack(tmp_path)
+    before = snapshot(target)
+    with pytest.raises(type(failure)), PackWriter(target) as pack:
+        pack.write_text("report.json", "half")
+        raise failure
+    assert snapshot(target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2012-13-Q1"], "staging folder left behind"
+
+
+def test_a_full_disk_is_a_clean_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = old_pack(tmp_path)
+    before = snapshot(target)
+    real_replace = os.replace
+
+    def disk_full(source: object, destination: object) -> None:
+        if str(destination).endswith("second.html"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(destination))
+        real_replace(source, destination)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(writer_module.os, "replace", disk_full)
+    with (
+        pytest.raises(ReportgenError, match="cannot write the pack: No space left on device"),
+        PackWriter(target) as pack,
+    ):
+        pack.write_text("first.html", "1")
+        pack.write_text("second.html", "2")
+    monkeypatch.undo()
+    assert snapshot(target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2012-13-Q1"]
+
+
+def test_without_an_atomic_exchange_the_swap_still_completes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writer_module, "exchange", lambda first, second: False)
+    target = old_pack(tmp_path)
+    with PackWriter(target) as pack:
+        pack.write_text("report.json", "new")
+    assert snapshot(target) == {"report.json": b"new"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2012-13-Q1"]
+
+
+def test_leftovers_of_a_killed_build_are_tidied_and_the_old_pack_restored(tmp_path: Path) -> None:
+    # Killed between the two renames of a swap: the old pack parked, nothing in place.
+    parked = tmp_path / ".2012-13-Q1.abcd1234.old" / "pack"
+    old_pack(tmp_path)
+    (tmp_path / "2012-13-Q1").rename(tmp_path / "parked")
+    parked.parent.mkdir()
+    (tmp_path / "parked").rename(parked)
+    (tmp_path / ".2012-13-Q1.wxyz5678.new").mkdir()  # a staging folder never swapped in
+    (tmp_path / ".unrelated").mkdir()
+    target = tmp_path / "2012-13-Q1"
+    with PackWriter(target) as pack:
+        assert snapshot(target)["report.json"] == b'{"old": true}\n', "restored before the build"
+        pack.write_text("report.json", "new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".unrelated", "2012-13-Q1"]
+
+
+@pytest.mark.parametrize("name", ["../escape.txt", "/etc/escape.txt", "fragments/../../escape.txt", "."])
+def test_no_file_is_written_outside_the_pack(tmp_path: Path, name: str) -> None:
+    target = tmp_path / "out" / "2012-13-Q1"
+    with pytest.raises(ReportgenError, match="outside the output folder"), PackWriter(target) as pack:
+        pack.write_text(name, "x")
+    assert not (tmp_path / "out" / "escape.txt").exists() and not Path("/etc/escape.txt").exists()
+    assert not target.exists()
+
+
+def test_out_that_is_a_file_is_a_clean_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder", encoding="utf-8")
+    for out in (blocker, blocker / "sub"):
+        result = CliRunner().invoke(cli, ["build", "--project", str(GOOD), "--out", str(out)])
+        assert result.exit_code in (1, 2), result.output  # 2: click refuses it as a usage error
+        assert "Traceback" not in result.output and not isinstance(result.exception, OSError)
+        assert "blocker" in result.stderr
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_an_unwritable_out_is_a_clean_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> str:
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "out"))
+
+    monkeypatch.setattr(writer_module.tempfile, "mkdtemp", refuse)  # root ignores chmod, so pretend
+    result = CliRunner().invoke(cli, ["build", "--project", str(GOOD), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "cannot create the output folder: Permission denied" in result.stderr
+
+
+def test_a_build_that_fails_while_rendering_keeps_the_previous_pack(tmp_path: Path) -> None:
+    """A project template that breaks at render time, after some files were written."""
+    project = tmp_path / "project"
+    shutil.copytree(GOOD, project)
+    out = tmp_path / "out"
+    first = CliRunner().invoke(cli, ["build", "--project", str(project), "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    before, entries = snapshot(out / "2012-13-Q1"), sorted(p.name for p in out.iterdir())
+    outside_before = sorted(str(p) for p in tmp_path.rglob("*") if out not in p.parents)
+
+    (project / "templates").mkdir()
+    # Valid syntax, so validate passes; it fails only when a director's section renders.
+    (project / "templates" / "section.html").write_text("{{ no_such_variable }}\n", encoding="utf-8")
+    (project / "data" / "values.csv").write_text(
+        (project / "data" / "values.csv").read_text(encoding="utf-8").replace("85,90", "95,90"),
+        encoding="utf-8",
+    )
+    second = CliRunner().invoke(cli, ["build", "--project", str(project), "--out", str(out)])
+    assert second.exit_code != 0
+    assert snapshot(out / "2012-13-Q1") == before
+    assert sorted(p.name for p in out.iterdir()) == entries, "a staging folder was left behind"
+    outside_after = sorted(str(p) for p in tmp_path.rglob("*") if out not in p.parents)
+    added = [str(project / "templates"), str(project / "templates" / "section.html")]
+    assert outside_after == sorted([*outside_before, *added]), "nothing written outside --out"
+
+
+def test_unexpected_errors_are_one_line_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reportgen import cli as cli_module
+    from reportgen import main
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(main, "validate", broken)
+    monkeypatch.setattr("sys.argv", ["reportgen", "validate", "--project", str(GOOD)])
+    with pytest.raises(SystemExit) as exited:
+        cli_module.main()
+    assert exited.value.code == 1
+    assert capsys.readouterr().err == "reportgen: internal error: ZeroDivisionError: a bug\n"
+
+
+def test_a_pack_folder_that_is_a_link_is_replaced_not_written_through(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("keep", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "2012-13-Q1").symlink_to(elsewhere, target_is_directory=True)
+    with PackWriter(out / "2012-13-Q1") as pack:
+        pack.write_text("report.json", "{}")
+    assert snapshot(elsewhere) == {"keep.txt": b"keep"}
+    assert not (out / "2012-13-Q1").is_symlink()
+    assert snapshot(out / "2012-13-Q1") == {"report.json": b"{}"}
+
+
+def test_a_template_that_fails_while_rendering_is_named_with_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reportgen import cli as cli_module
+
+    project = tmp_path / "project"
+    shutil.copytree(GOOD, project)
+    (project / "templates").mkdir()
+    (project / "templates" / "section.html").write_text("<p>\n{{ no_such_variable }}\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    monkeypatch.setattr("sys.argv", ["reportgen", "build", "--out", str(tmp_path / "out")])
+    with pytest.raises(SystemExit) as exited:
+        cli_module.main()
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert "templates/section.html:2: template error: UndefinedError: 'no_such_variable' is undefined" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out" / "2012-13-Q1").exists()
+
+
+def test_a_pdf_renderer_that_fails_mid_build_leaves_the_previous_pack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """WeasyPrint failing after the HTML, JSON and CSV files were already written."""
+    from weasyprint.document import Document
+
+    from reportgen import cli as cli_module
+
+    project = tmp_path / "project"
+    shutil.copytree(GOOD, project)
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", "--project", str(project), "--out", str(out)]).exit_code == 0
+    before, entries = snapshot(out / "2012-13-Q1"), sorted(p.name for p in out.iterdir())
+    comments = project / "data" / "comments.csv"
+    changed = comments.read_text(encoding="utf-8").replace("More visits", "Fewer")
+    comments.write_text(changed, encoding="utf-8")
+
+    def boom(self: object, *args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setattr(Document, "write_pdf", boom)
+    monkeypatch.setattr("sys.argv", ["reportgen", "build", "--project", str(project), "--out", str(out)])
+    with pytest.raises(SystemExit) as exited:
+        cli_module.main()
+    assert exited.value.code == 1
+    assert "renderer crashed" in capsys.readouterr().err
+    assert snapshot(out / "2012-13-Q1") == before
+    assert sorted(p.name for p in out.iterdir()) == entries
