@@ -78,7 +78,8 @@ def main() -> None:
     else:
         generate(project, arguments.indicators, arguments.directors)
     out = work / "out"
-    build = [sys.executable, "-m", "reportgen", "build", "--project", str(project), "--out", str(out)]
+    build = [sys.executable, "-m", "reportgen", "build"]
+    build += ["--project", str(project), "--out", str(out)]
     build_seconds, build_mb = run_measured(build)
     pack_dir = next(p for p in out.iterdir() if not p.name.startswith("."))
     html, pdf = pack_dir / "report.html", work / "bare.pdf"

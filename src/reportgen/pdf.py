@@ -1,20 +1,109 @@
-"""HTML to PDF with WeasyPrint."""
+"""HTML to PDF with WeasyPrint: whole documents, and a director's pages split for reuse."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportgen.fetcher import asset_fetcher
 from reportgen.templating import template_search_path
 
+# The PDF flavour every writer uses (None: plain PDF). One place, so the pack's parts
+# and the director PDFs always agree, and so the cache key can name it.
+PDF_VARIANT: str | None = None
 
-def render_pdf(html: str, project_templates: Path | None) -> bytes:
-    """A PDF of the HTML; relative URLs resolve against the first template folder."""
+# A margin box whose content counts pages must differ between a director's own PDF
+# ("Page 2 of 9") and the pack ("Page 40 of 180"); every other box is the same in both.
+PAGE_COUNTERS = {"page", "pages"}
+
+
+class SplitError(Exception):
+    """The templates do not mark where a director's section starts: render whole instead."""
+
+
+@dataclass(frozen=True)
+class DirectorPdfs:
+    """A director laid out once: their own PDF, and their section's pages for the pack."""
+
+    director_pdf: bytes
+    section_pdf: bytes  # the section's pages without the page-number margin boxes
+    page_names: tuple[str, ...]  # each section page's @page name ("" when unnamed)
+
+
+def _html(html: str, project_templates: Path | None) -> Any:
     from weasyprint import HTML  # slow to import: only when a PDF is made
 
     folders = template_search_path(project_templates)
-    document = HTML(
-        string=html, base_url=folders[0].as_uri() + "/", url_fetcher=asset_fetcher(folders)
-    )
-    pdf: bytes = document.write_pdf()
+    return HTML(string=html, base_url=folders[0].as_uri() + "/", url_fetcher=asset_fetcher(folders))
+
+
+def _write(document: Any) -> bytes:
+    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
     return pdf
+
+
+def render_pdf(html: str, project_templates: Path | None) -> bytes:
+    """A PDF of the HTML; relative URLs resolve against the first template folder."""
+    return _write(_html(html, project_templates).render())
+
+
+def counts_pages(box: Any) -> bool:
+    """Whether a margin box's content uses counter(page) or counter(pages)."""
+    content = box.style["content"]
+    if not isinstance(content, (list, tuple)):
+        return False
+    return any(
+        kind in ("counter()", "counters()") and value[0] in PAGE_COUNTERS
+        for kind, value in content
+    )
+
+
+def _without(page: Any, drop: Any) -> None:
+    """Removes the boxes `drop` selects from a laid-out page (margin boxes are children)."""
+    box = page._page_box
+    box.children = tuple(child for child in box.children if not drop(child))
+
+
+def _is_margin(box: Any) -> bool:
+    return hasattr(box, "at_keyword")
+
+
+def first_page_with(document: Any, anchor: str) -> int:
+    for index, page in enumerate(document.pages):
+        if anchor in page.anchors:
+            return int(index)
+    raise SplitError(f"no element with id {anchor!r}")
+
+
+def render_director(html: str, anchor: str, project_templates: Path | None) -> DirectorPdfs:
+    """Lays out a director's own pack once and writes it twice.
+
+    Their own PDF keeps everything; the pages from the element `anchor` on (the
+    section) lose their page-number boxes, which the pack stamps with global numbers.
+    """
+    document = _html(html, project_templates).render()
+    start = first_page_with(document, anchor)
+    director_pdf = _write(document)
+    section = document.pages[start:]
+    for page in section:
+        _without(page, lambda box: _is_margin(box) and counts_pages(box))
+    names = tuple(str(page._page_box.page_type.name) for page in section)
+    return DirectorPdfs(director_pdf, _write(document.copy(section)), names)
+
+
+def render_front(
+    html: str, front_pages_end: str, project_templates: Path | None
+) -> tuple[bytes, int]:
+    """The pack's cover and summary, followed by one empty slot page per section page.
+
+    Laid out as one document so the slots carry the pack's real page numbers, its
+    contents' page references and links. On the slot pages only the page-number boxes
+    are kept: they are stamped onto the sections' pages. Returns the PDF and how many
+    pages precede the first slot (the id `front_pages_end`).
+    """
+    document = _html(html, project_templates).render()
+    first_slot = first_page_with(document, front_pages_end)
+    for page in document.pages[first_slot:]:
+        _without(page, lambda box: not (_is_margin(box) and counts_pages(box)))
+    return _write(document), first_slot

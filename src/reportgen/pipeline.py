@@ -1,0 +1,136 @@
+"""The PDFs of a pack: each director laid out once, in parallel, cached; the pack assembled."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.cache import RenderCache
+from reportgen.compute import Report
+from reportgen.pdf import DirectorPdfs, SplitError, render_director, render_front, render_pdf
+from reportgen.render import Renderer
+
+# Called after each unit of PDF work with (done, total, what was just done).
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class DirectorJob:
+    """One director's own pack, to be laid out by a worker."""
+
+    slug: str
+    name: str
+    html: str
+    key: str
+
+
+def section_anchor(slug: str) -> str:
+    """The id the section template gives a director's section (see section.html)."""
+    return f"director-{slug}"
+
+
+def _render_job(job: DirectorJob, templates: Path | None) -> DirectorPdfs:
+    return render_director(job.html, section_anchor(job.slug), templates)
+
+
+def worker_count(jobs: int) -> int:
+    """One worker per core the process may use, never more than there is work."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, jobs))
+
+
+def _render_all(
+    jobs: list[DirectorJob], templates: Path | None
+) -> Iterator[tuple[DirectorJob, DirectorPdfs]]:
+    """Renders jobs across a process pool, biggest first so no worker is left with a long tail."""
+    jobs = sorted(jobs, key=lambda job: len(job.html), reverse=True)
+    workers = worker_count(len(jobs))
+    if workers == 1:  # one job, or one core: a pool would only add its start-up
+        for job in jobs:
+            yield job, _render_job(job, templates)
+        return
+    import weasyprint  # noqa: F401  # once here, inherited by forked workers, not once per worker
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {pool.submit(_render_job, job, templates): job for job in jobs}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
+def director_pdfs(
+    renderer: Renderer, cache: RenderCache, templates: Path | None, progress: Progress
+) -> dict[str, DirectorPdfs]:
+    """Every director laid out once, from the cache where the inputs are unchanged."""
+    report = renderer.report
+    total = len(report.directors) + 1
+    results: dict[str, DirectorPdfs] = {}
+    jobs = []
+    for director in report.directors:
+        html = renderer.director_html(director)
+        job = DirectorJob(director.slug, director.name, html, cache.key(html))
+        stored = cache.get(job.key)
+        if stored is not None:
+            meta, (director_pdf, section_pdf) = stored
+            results[job.slug] = DirectorPdfs(director_pdf, section_pdf, tuple(meta["page_names"]))
+            progress(len(results), total, f"{director.name} (unchanged)")
+        else:
+            jobs.append(job)
+    for job, pdfs in _render_all(jobs, templates):
+        meta = {"page_names": list(pdfs.page_names)}
+        cache.put(job.key, meta, [pdfs.director_pdf, pdfs.section_pdf])
+        results[job.slug] = pdfs
+        progress(len(results), total, job.name)
+    return results
+
+
+def pack_pdf(
+    renderer: Renderer, parts: dict[str, DirectorPdfs], cache: RenderCache, templates: Path | None
+) -> bytes:
+    """The whole pack from the directors' sections and a front laid out with slot pages."""
+    from reportgen.assemble import assemble_pack  # pikepdf: only when building
+
+    report = renderer.report
+    if not report.directors:
+        return render_pdf(renderer.pack_html(), templates)
+    html = renderer.pack_front_html({slug: pdfs.page_names for slug, pdfs in parts.items()})
+    key = cache.key(html)
+    stored = cache.get(key)
+    if stored is not None:
+        meta, (front,) = stored
+        front_pages = int(meta["front_pages"])
+    else:
+        front, front_pages = render_front(html, section_anchor(report.directors[0].slug), templates)
+        cache.put(key, {"front_pages": front_pages}, [front])
+    sections = [parts[director.slug].section_pdf for director in report.directors]
+    return assemble_pack(front, front_pages, sections)
+
+
+def render_pack_pdfs(
+    report: Report, templates: Path | None, cache_folder: Path | None, progress: Progress
+) -> tuple[bytes, dict[str, bytes]]:
+    """The pack's PDF and each director's, by slug.
+
+    If the templates do not mark where a section starts (a project's own section.html
+    without the id), every PDF is laid out whole instead: slower, never wrong.
+    """
+    renderer = Renderer(report, templates)
+    cache = RenderCache(cache_folder, templates)
+    total = len(report.directors) + 1
+    try:
+        parts = director_pdfs(renderer, cache, templates, progress)
+        pack = pack_pdf(renderer, parts, cache, templates)
+        directors = {slug: pdfs.director_pdf for slug, pdfs in parts.items()}
+    except SplitError:
+        directors = {}
+        for done, director in enumerate(report.directors, start=1):
+            directors[director.slug] = render_pdf(renderer.director_html(director), templates)
+            progress(done, total, director.name)
+        pack = render_pdf(renderer.pack_html(), templates)
+    progress(total, total, "whole pack")
+    return pack, directors
