@@ -36,13 +36,15 @@ def values_csv() -> str:
     return "\n".join(rows) + "\n"
 
 
-def comments_csv(extra: str = "") -> str:
+def comments_csv(extra: str = "", long: bool = True) -> str:
     rows = ["code,period_end,author,subject,text"]
+    text = f"{LONG}\n\n{LONG}" if long else "Short."
     for code in DIRECTORS["Ann Lee"]:
-        rows.append(f'{code},2012-06-30,Sam Owner,Commentary,"{LONG}\n\n{LONG}"')
+        rows.append(f'{code},2012-06-30,Sam Owner,Commentary,"{text}"')
     rows.append(f'C1,2012-06-30,Sam Owner,Commentary,"Cy comment.{extra}"')
     return "\n".join(rows) + "\n"
 
 
-def make_project(root: Path) -> Path:
-    return write_project(root, indicators_yaml(), values_csv(), comments_csv())
+def make_project(root: Path, long: bool = True) -> Path:
+    """The project; `long=False` keeps every section to one page (quicker to build)."""
+    return write_project(root, indicators_yaml(), values_csv(), comments_csv(long=long))

@@ -99,6 +99,20 @@ def _graft_structure(pack: Pdf, part: Pdf, pages: PageMap, next_key: int) -> int
     return next_key + (max(keys) + 1 if keys else 0)
 
 
+def _stamp(page: pikepdf.Page, slot: pikepdf.Page, number: int) -> None:
+    """Draws a slot page's content over a page, under a name fixed by the page number.
+
+    (pikepdf's add_overlay picks a random name: the pack would differ run to run. The
+    name differs per page because a part's pages share one resource dictionary.)
+    """
+    form = slot.as_form_xobject()
+    name = page.add_resource(form, Name.XObject, name=Name(f"/ReportgenPageNumber{number}"))
+    placement = page.calc_form_xobject_placement(form, name, pikepdf.Rectangle(page.trimbox))
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(b"Q\n" + placement, prepend=False)
+    page.contents_coalesce()
+
+
 def _drop_slots(pack: Pdf, slots: Sequence[pikepdf.Object]) -> int:
     """Removes the slot pages' traces from the front's tags; returns the next free key."""
     root = pack.Root.get("/StructTreeRoot")
@@ -141,7 +155,7 @@ def assemble_pack(front: bytes, front_pages: int, sections: Sequence[bytes]) -> 
         for page in part.pages:
             pack.pages.append(page)
             pages[page.obj.objgen] = pack.pages[-1].obj
-            pack.pages[-1].add_overlay(slots[stamped], None)
+            _stamp(pack.pages[-1], slots[stamped], front_pages + stamped + 1)
             stamped += 1
         outline += _outline_tree(part.Root.get("/Outlines"), pages)
         for name, value in _named_destinations(part).items():

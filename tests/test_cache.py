@@ -1,0 +1,121 @@
+"""The render cache: reused only for identical input, never stale; builds are reproducible."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from reportgen import pipeline
+from reportgen.cache import RenderCache
+from reportgen.main import build, clear_cache
+
+from .pipeline_project import SLUGS, comments_csv, make_project
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The anchors of the directors laid out, in-process so the calls can be counted."""
+    laid_out: list[str] = []
+    real = pipeline.render_director
+
+    def counting(html: str, anchor: str, templates: Path | None) -> object:
+        laid_out.append(anchor.removeprefix("director-"))
+        return real(html, anchor, templates)
+
+    monkeypatch.setattr(pipeline, "render_director", counting)
+    monkeypatch.setattr(pipeline, "worker_count", lambda jobs: 1)
+    return laid_out
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "project", long=False)
+
+
+def rebuild(project: Path, renders: list[str], **options: bool) -> list[str]:
+    """Builds again and returns which directors were laid out."""
+    renders.clear()
+    build(project, out=project.parent / "out", **options)
+    return sorted(renders)
+
+
+def text(pdf: Path) -> str:
+    return "".join(page.extract_text() for page in PdfReader(pdf).pages)
+
+
+def test_unchanged_rebuilds_lay_out_nothing_unless_told(project: Path, renders: list[str]) -> None:
+    assert rebuild(project, renders) == SLUGS
+    assert rebuild(project, renders) == []
+    assert rebuild(project, renders, use_cache=False) == SLUGS
+    clear_cache(project, project.parent / "out")
+    assert not (project.parent / "out" / ".reportgen-cache").exists()
+    assert rebuild(project, renders) == SLUGS
+
+
+def test_one_changed_comment_lays_out_only_its_director(project: Path, renders: list[str]) -> None:
+    rebuild(project, renders)
+    (project / "data" / "comments.csv").write_text(comments_csv(" A late addition.", long=False))
+    assert rebuild(project, renders) == ["cy-fox"]
+    out = project.parent / "out" / "2012-13-Q1"
+    assert "A late addition." in text(out / "directors" / "cy-fox.pdf")
+    assert "A late addition." in text(out / "report.pdf")
+
+
+def test_a_changed_setting_lays_out_everyone(project: Path, renders: list[str]) -> None:
+    rebuild(project, renders)
+    report = project / "config" / "report.yaml"
+    for setting in ("title: Another Pack", "locale: de_DE"):
+        key = setting.split(":")[0]
+        lines = [line for line in report.read_text().splitlines() if not line.startswith(key)]
+        report.write_text("\n".join([*lines, setting, ""]))
+        assert rebuild(project, renders) == SLUGS, setting
+
+
+def test_a_changed_template_or_css_rule_lays_out_everyone(project: Path, renders: list[str]) -> None:
+    rebuild(project, renders)
+    builtin = Path(__file__).parents[1] / "templates"
+    (project / "templates").mkdir()
+    css = (builtin / "pack.css").read_text() + "\n.indicator-title { color: #222; }\n"
+    (project / "templates" / "pack.css").write_text(css)
+    assert rebuild(project, renders) == SLUGS
+    cover = (builtin / "cover.html").read_text().replace("cover-title", "cover-heading")
+    (project / "templates" / "cover.html").write_text(cover)
+    assert rebuild(project, renders) == SLUGS
+
+
+def test_a_changed_template_asset_changes_every_key(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    before = RenderCache(tmp_path / "cache", templates).key("<html>")
+    (templates / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'></svg>")
+    assert RenderCache(tmp_path / "cache", templates).key("<html>") != before
+
+
+def test_the_cache_serves_what_was_stored_and_nothing_damaged(tmp_path: Path) -> None:
+    cache = RenderCache(tmp_path / "cache", None)
+    key = cache.key("<html>")
+    assert cache.get(key) is None
+    cache.put(key, {"page_names": ["", "cover"]}, [b"%PDF-one", b"", b"%PDF-three"])
+    assert cache.get(key) == ({"page_names": ["", "cover"]}, [b"%PDF-one", b"", b"%PDF-three"])
+    assert cache.key("<html >") != key
+    (entry,) = (tmp_path / "cache").rglob("*.bin")
+    entry.write_bytes(entry.read_bytes()[:-3])
+    assert cache.get(key) is None
+    assert RenderCache(None, None).get(key) is None  # caching off
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_builds_are_byte_identical_fresh_or_from_the_cache(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", long=False)
+    first = build(project, out=tmp_path / "one").output_dir
+    second = build(project, out=tmp_path / "two", use_cache=False).output_dir
+    cached = files(build(project, out=tmp_path / "one").output_dir)
+    assert files(second) == cached
+    assert files(first) == cached
+    assert len(cached) > 10
