@@ -73,7 +73,7 @@ def test_a_changed_setting_lays_out_everyone(project: Path, renders: list[str]) 
         assert rebuild(project, renders) == SLUGS, setting
 
 
-def test_a_changed_template_or_css_rule_lays_out_everyone(project: Path, renders: list[str]) -> None:
+def test_a_changed_template_or_css_lays_out_everyone(project: Path, renders: list[str]) -> None:
     rebuild(project, renders)
     builtin = Path(__file__).parents[1] / "templates"
     (project / "templates").mkdir()

@@ -116,14 +116,16 @@ def test_the_summarys_links_lead_to_each_directors_section(pack: Path) -> None:
     named = reader.named_destinations
     first_pages = {title: page for depth, title, page in outline(pack / "report.pdf") if depth == 0}
     for slug, name in zip(SLUGS, DIRECTORS, strict=True):
-        assert reader.get_destination_page_number(named[f"director-{slug}"]) + 1 == first_pages[name]
+        page = reader.get_destination_page_number(named[f"director-{slug}"]) + 1
+        assert page == first_pages[name]
 
 
 def test_a_section_template_without_the_anchor_still_builds_right(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project")
     (project / "templates").mkdir()
     section = (Path(__file__).parents[1] / "templates" / "section.html").read_text()
-    (project / "templates" / "section.html").write_text(section.replace('id="director-', 'data-x="'))
+    unmarked = section.replace('id="director-', 'data-x="')
+    (project / "templates" / "section.html").write_text(unmarked)
     result = build(project, out=tmp_path / "out", use_cache=False)
     texts = page_texts(result.output_dir / "report.pdf")
     assert footers(texts) == [(n, len(texts)) for n in range(1, len(texts) + 1)]
