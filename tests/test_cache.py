@@ -119,3 +119,19 @@ def test_builds_are_byte_identical_fresh_or_from_the_cache(tmp_path: Path) -> No
     assert files(second) == cached
     assert files(first) == cached
     assert len(cached) > 10
+
+
+def test_the_cli_can_build_without_the_cache_quietly(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from reportgen.cli import cli
+
+    project = make_project(tmp_path / "project", long=False)
+    out = tmp_path / "out"
+    (out / ".reportgen-cache" / "ab").mkdir(parents=True)
+    arguments = ["build", "--project", str(project), "--out", str(out)]
+    result = CliRunner().invoke(cli, [*arguments, "--no-cache", "--clear-cache"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Wrote ")  # no progress bar: not a terminal
+    assert not (out / ".reportgen-cache").exists()
+    assert (out / "2012-13-Q1" / "report.pdf").is_file()
