@@ -7,18 +7,22 @@ One run prints: the full build (fresh output folder, fresh cache), a bare
 ratio, the page counts, the peak memory of the build (the sum of the resident sizes of
 the build and all its worker processes, polled), and a second build after one comment
 changed (the incremental case). Both renders run as fresh Python processes, imports
-included, so they compare like with like.
+included, so they compare like with like. CPU seconds are printed too: on a machine
+that other work keeps busy, wall-clock time understates what parallelism buys.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -28,24 +32,42 @@ from pypdf import PdfReader
 BARE = "import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2])"
 
 
-def run_measured(command: list[str]) -> tuple[float, float]:
-    """Runs a command; returns (seconds, peak summed RSS of it and its children in MB)."""
+@dataclass
+class Measure:
+    """A finished run: wall-clock and CPU seconds (children included), peak memory in MB."""
+
+    seconds: float
+    cpu: float
+    rss: float  # the resident sizes of the process and its workers, summed
+    pss: float  # the same, shared pages counted once (what the machine really spends)
+
+    def __str__(self) -> str:
+        return (f"{self.seconds:7.2f} s  CPU {self.cpu:7.2f} s  "
+                f"peak RSS {self.rss:5.0f} MB (PSS {self.pss:5.0f} MB)")
+
+
+def run_measured(command: list[str]) -> Measure:
+    """Runs a command, polling the memory of it and all its descendants."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = psutil.Popen(command, stdout=subprocess.DEVNULL)
-    peak = 0
+    peak_rss = peak_pss = 0
     while process.poll() is None:
-        total = 0
+        rss = pss = 0
         try:
             for member in [process, *process.children(recursive=True)]:
-                total += member.memory_info().rss
+                memory = member.memory_full_info()
+                rss, pss = rss + memory.rss, pss + getattr(memory, "pss", memory.rss)
         except psutil.Error:
             pass  # a worker ended between listing and reading: next poll
-        peak = max(peak, total)
-        time.sleep(0.02)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        time.sleep(0.05)
     elapsed = time.perf_counter() - start
     if process.returncode != 0:
         raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}")
-    return elapsed, peak / 2**20
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return Measure(elapsed, cpu, peak_rss / 2**20, peak_pss / 2**20)
 
 
 def pages(pdf: Path) -> int:
@@ -80,23 +102,23 @@ def main() -> None:
     out = work / "out"
     build = [sys.executable, "-m", "reportgen", "build"]
     build += ["--project", str(project), "--out", str(out)]
-    build_seconds, build_mb = run_measured(build)
+    load = os.getloadavg()[0]
+    first = run_measured(build)
     pack_dir = next(p for p in out.iterdir() if not p.name.startswith("."))
     html, pdf = pack_dir / "report.html", work / "bare.pdf"
-    bare_seconds, bare_mb = run_measured([sys.executable, "-c", BARE, str(html), str(pdf)])
+    bare = run_measured([sys.executable, "-c", BARE, str(html), str(pdf)])
     change_one_comment(project)
-    again_seconds, again_mb = run_measured(build)
+    again = run_measured(build)
     directors = sorted((pack_dir / "directors").glob("*.pdf"))
     print(f"project: {arguments.project or f'{arguments.indicators} indicators'}, "
-          f"{len(directors)} directors")
-    print(f"full build:        {build_seconds:7.2f} s  peak RSS {build_mb:6.0f} MB  "
-          f"report.pdf {pages(pack_dir / 'report.pdf')} pages, "
+          f"{len(directors)} directors; {os.cpu_count()} cores, load average {load:.1f}")
+    print(f"full build:      {first}  report.pdf {pages(pack_dir / 'report.pdf')} pages, "
           f"director PDFs {sum(pages(p) for p in directors)} pages")
-    print(f"bare WeasyPrint:   {bare_seconds:7.2f} s  peak RSS {bare_mb:6.0f} MB  "
-          f"{pages(pdf)} pages")
-    print(f"ratio build/bare:  {build_seconds / bare_seconds:7.2f}")
-    print(f"re-build, 1 comment changed: {again_seconds:.2f} s "
-          f"({again_seconds / build_seconds:.2f} of the first build), peak RSS {again_mb:.0f} MB")
+    print(f"bare WeasyPrint: {bare}  {pages(pdf)} pages")
+    print(f"ratio build/bare: {first.seconds / bare.seconds:.2f} wall-clock, "
+          f"{first.cpu / bare.cpu:.2f} CPU")
+    print(f"re-build, 1 comment changed: {again}  "
+          f"({again.seconds / first.seconds:.2f} of the first build)")
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -16,7 +16,7 @@ from reportgen.pdf import PDF_VARIANT
 from reportgen.templating import template_search_path
 
 # Bump when what is stored, or how it is laid out, changes meaning.
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 CACHE_FOLDER = ".reportgen-cache"
 
 

@@ -17,6 +17,18 @@ PDF_VARIANT: str | None = None
 # ("Page 2 of 9") and the pack ("Page 40 of 180"); every other box is the same in both.
 PAGE_COUNTERS = {"page", "pages"}
 
+# The @page name the pack's front gives slot pages standing for unnamed section pages,
+# so a stylesheet can skip the margin boxes that slots do not need (see render_front).
+SLOT_PAGE = "reportgen-slot"
+SIDES = {
+    "top": ("@top-left", "@top-center", "@top-right"),
+    "bottom": ("@bottom-left", "@bottom-center", "@bottom-right"),
+    "left": ("@left-top", "@left-middle", "@left-bottom"),
+    "right": ("@right-top", "@right-middle", "@right-bottom"),
+    "corners": ("@top-left-corner", "@top-right-corner", "@bottom-left-corner",
+                "@bottom-right-corner"),
+}
+
 
 class SplitError(Exception):
     """The templates do not mark where a director's section starts: render whole instead."""
@@ -29,6 +41,24 @@ class DirectorPdfs:
     director_pdf: bytes
     section_pdf: bytes  # the section's pages without the page-number margin boxes
     page_names: tuple[str, ...]  # each section page's @page name ("" when unnamed)
+    numbered_boxes: frozenset[str]  # at-keywords of the page-number boxes, "@bottom-right"
+
+
+def _slot_stylesheet(numbered_boxes: frozenset[str]) -> str:
+    """Turns off, on slot pages, the margin boxes no slot needs.
+
+    A box is kept if it shows page numbers on some section page, and so is every box on
+    the same side as one: the boxes of a side share its width, so removing a neighbour
+    could move the numbers. (`!important`: a user stylesheet must beat the author's.)
+    """
+    dropped = []
+    for side, keywords in SIDES.items():
+        if side == "corners":
+            dropped += [k for k in keywords if k not in numbered_boxes]
+        elif not numbered_boxes.intersection(keywords):
+            dropped += keywords
+    rules = " ".join(f"{keyword} {{ content: none !important; }}" for keyword in dropped)
+    return f"@page {SLOT_PAGE} {{ {rules} }}"
 
 
 def _html(html: str, project_templates: Path | None) -> Any:
@@ -86,14 +116,23 @@ def render_director(html: str, anchor: str, project_templates: Path | None) -> D
     start = first_page_with(document, anchor)
     director_pdf = _write(document)
     section = document.pages[start:]
+    numbered = frozenset(
+        str(box.at_keyword)
+        for page in section
+        for box in page._page_box.children
+        if _is_margin(box) and counts_pages(box)
+    )
     for page in section:
         _without(page, lambda box: _is_margin(box) and counts_pages(box))
     names = tuple(str(page._page_box.page_type.name) for page in section)
-    return DirectorPdfs(director_pdf, _write(document.copy(section)), names)
+    return DirectorPdfs(director_pdf, _write(document.copy(section)), names, numbered)
 
 
 def render_front(
-    html: str, front_pages_end: str, project_templates: Path | None
+    html: str,
+    front_pages_end: str,
+    numbered_boxes: frozenset[str],
+    project_templates: Path | None,
 ) -> tuple[bytes, int]:
     """The pack's cover and summary, followed by one empty slot page per section page.
 
@@ -102,7 +141,10 @@ def render_front(
     are kept: they are stamped onto the sections' pages. Returns the PDF and how many
     pages precede the first slot (the id `front_pages_end`).
     """
-    document = _html(html, project_templates).render()
+    from weasyprint import CSS
+
+    slots = CSS(string=_slot_stylesheet(numbered_boxes))
+    document = _html(html, project_templates).render(stylesheets=[slots])
     first_slot = first_page_with(document, front_pages_end)
     for page in document.pages[first_slot:]:
         _without(page, lambda box: not (_is_margin(box) and counts_pages(box)))

@@ -11,7 +11,14 @@ from pathlib import Path
 
 from reportgen.cache import RenderCache
 from reportgen.compute import Report
-from reportgen.pdf import DirectorPdfs, SplitError, render_director, render_front, render_pdf
+from reportgen.pdf import (
+    SLOT_PAGE,
+    DirectorPdfs,
+    SplitError,
+    render_director,
+    render_front,
+    render_pdf,
+)
 from reportgen.render import Renderer
 
 # Called after each unit of PDF work with (done, total, what was just done).
@@ -77,12 +84,13 @@ def director_pdfs(
         stored = cache.get(job.key)
         if stored is not None:
             meta, (director_pdf, section_pdf) = stored
-            results[job.slug] = DirectorPdfs(director_pdf, section_pdf, tuple(meta["page_names"]))
+            names, numbered = tuple(meta["page_names"]), frozenset(meta["numbered_boxes"])
+            results[job.slug] = DirectorPdfs(director_pdf, section_pdf, names, numbered)
             progress(len(results), total, f"{director.name} (unchanged)")
         else:
             jobs.append(job)
     for job, pdfs in _render_all(jobs, templates):
-        meta = {"page_names": list(pdfs.page_names)}
+        meta = {"page_names": pdfs.page_names, "numbered_boxes": sorted(pdfs.numbered_boxes)}
         cache.put(job.key, meta, [pdfs.director_pdf, pdfs.section_pdf])
         results[job.slug] = pdfs
         progress(len(results), total, job.name)
@@ -98,14 +106,19 @@ def pack_pdf(
     report = renderer.report
     if not report.directors:
         return render_pdf(renderer.pack_html(), templates)
-    html = renderer.pack_front_html({slug: pdfs.page_names for slug, pdfs in parts.items()})
-    key = cache.key(html)
+    # Unnamed section pages get slots named SLOT_PAGE, whose unneeded margin boxes
+    # are skipped: the same @page rules apply to them as to unnamed pages otherwise.
+    slots = {slug: tuple(n or SLOT_PAGE for n in pdfs.page_names) for slug, pdfs in parts.items()}
+    numbered = frozenset().union(*(pdfs.numbered_boxes for pdfs in parts.values()))
+    html = renderer.pack_front_html(slots)
+    key = cache.key(f"{sorted(numbered)}\0{html}")
     stored = cache.get(key)
     if stored is not None:
         meta, (front,) = stored
         front_pages = int(meta["front_pages"])
     else:
-        front, front_pages = render_front(html, section_anchor(report.directors[0].slug), templates)
+        anchor = section_anchor(report.directors[0].slug)
+        front, front_pages = render_front(html, anchor, numbered, templates)
         cache.put(key, {"front_pages": front_pages}, [front])
     sections = [parts[director.slug].section_pdf for director in report.directors]
     return assemble_pack(front, front_pages, sections)
