@@ -36,10 +36,15 @@ class SplitError(Exception):
 
 @dataclass(frozen=True)
 class DirectorPdfs:
-    """A director laid out once: their own PDF, and their section's pages for the pack."""
+    """A director's own pack, laid out once: their PDF, and its pages without numbers.
 
-    director_pdf: bytes
-    section_pdf: bytes  # the section's pages without the page-number margin boxes
+    The pack takes the body's pages from `front_pages` on (the section) and stamps
+    the pack's page numbers on them.
+    """
+
+    director_pdf: bytes  # the body with the director's own page numbers stamped on
+    body_pdf: bytes  # every page, without the boxes that show page numbers
+    front_pages: int  # the director's cover and summary, before their section
     page_names: tuple[str, ...]  # each section page's @page name ("" when unnamed)
     numbered_boxes: frozenset[str]  # at-keywords of the page-number boxes, "@bottom-right"
 
@@ -68,8 +73,9 @@ def _html(html: str, project_templates: Path | None) -> Any:
     return HTML(string=html, base_url=folders[0].as_uri() + "/", url_fetcher=asset_fetcher(folders))
 
 
-def _write(document: Any) -> bytes:
-    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
+def _write(document: Any, tagged: bool = True) -> bytes:
+    """The document as PDF; stamps (tagged=False) are plain: the page they mark is tagged."""
+    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT if tagged else None)
     return pdf
 
 
@@ -89,14 +95,24 @@ def counts_pages(box: Any) -> bool:
     )
 
 
-def _without(page: Any, drop: Any) -> None:
-    """Removes the boxes `drop` selects from a laid-out page (margin boxes are children)."""
+def _children(page: Any) -> tuple[Any, ...]:
+    return tuple(page._page_box.children)
+
+
+def _set_children(page: Any, children: tuple[Any, ...], stamp: bool = False) -> None:
+    """Replaces a laid-out page's boxes (its body and its margin boxes are its children)."""
     box = page._page_box
-    box.children = tuple(child for child in box.children if not drop(child))
+    box.children = children
+    if stamp:  # a stamp must not paint the page's background over the page it marks
+        box.background = box.canvas_background = None
 
 
 def _is_margin(box: Any) -> bool:
     return hasattr(box, "at_keyword")
+
+
+def _numbers(page: Any) -> tuple[Any, ...]:
+    return tuple(box for box in _children(page) if _is_margin(box) and counts_pages(box))
 
 
 def first_page_with(document: Any, anchor: str) -> int:
@@ -107,25 +123,27 @@ def first_page_with(document: Any, anchor: str) -> int:
 
 
 def render_director(html: str, anchor: str, project_templates: Path | None) -> DirectorPdfs:
-    """Lays out a director's own pack once and writes it twice.
+    """Lays out a director's own pack once; writes its body, then its page numbers alone.
 
-    Their own PDF keeps everything; the pages from the element `anchor` on (the
-    section) lose their page-number boxes, which the pack stamps with global numbers.
+    Stamping the numbers on the body gives the director's PDF; writing the section's
+    pages twice, with and without them, would cost a second full write. The section
+    starts on the page holding the element `anchor`.
     """
+    from reportgen.assemble import stamp_pdf  # pikepdf: only when rendering
+
     document = _html(html, project_templates).render()
     start = first_page_with(document, anchor)
-    director_pdf = _write(document)
+    numbers = [_numbers(page) for page in document.pages]
+    for page, shown in zip(document.pages, numbers, strict=True):
+        _set_children(page, tuple(box for box in _children(page) if box not in shown))
+    body = _write(document)
+    for page, shown in zip(document.pages, numbers, strict=True):
+        _set_children(page, shown, stamp=True)
+    stamps = _write(document, tagged=False)
     section = document.pages[start:]
-    numbered = frozenset(
-        str(box.at_keyword)
-        for page in section
-        for box in page._page_box.children
-        if _is_margin(box) and counts_pages(box)
-    )
-    for page in section:
-        _without(page, lambda box: _is_margin(box) and counts_pages(box))
     names = tuple(str(page._page_box.page_type.name) for page in section)
-    return DirectorPdfs(director_pdf, _write(document.copy(section)), names, numbered)
+    numbered = frozenset(str(box.at_keyword) for page in numbers[start:] for box in page)
+    return DirectorPdfs(stamp_pdf(body, stamps), body, start, names, numbered)
 
 
 def render_front(
@@ -147,5 +165,5 @@ def render_front(
     document = _html(html, project_templates).render(stylesheets=[slots])
     first_slot = first_page_with(document, front_pages_end)
     for page in document.pages[first_slot:]:
-        _without(page, lambda box: not (_is_margin(box) and counts_pages(box)))
+        _set_children(page, _numbers(page), stamp=True)
     return _write(document), first_slot

@@ -83,15 +83,19 @@ def director_pdfs(
         job = DirectorJob(director.slug, director.name, html, cache.key(html))
         stored = cache.get(job.key)
         if stored is not None:
-            meta, (director_pdf, section_pdf) = stored
+            meta, (own, body) = stored
             names, numbered = tuple(meta["page_names"]), frozenset(meta["numbered_boxes"])
-            results[job.slug] = DirectorPdfs(director_pdf, section_pdf, names, numbered)
+            results[job.slug] = DirectorPdfs(own, body, meta["front_pages"], names, numbered)
             progress(len(results), total, f"{director.name} (unchanged)")
         else:
             jobs.append(job)
     for job, pdfs in _render_all(jobs, templates):
-        meta = {"page_names": pdfs.page_names, "numbered_boxes": sorted(pdfs.numbered_boxes)}
-        cache.put(job.key, meta, [pdfs.director_pdf, pdfs.section_pdf])
+        meta = {
+            "front_pages": pdfs.front_pages,
+            "page_names": pdfs.page_names,
+            "numbered_boxes": sorted(pdfs.numbered_boxes),
+        }
+        cache.put(job.key, meta, [pdfs.director_pdf, pdfs.body_pdf])
         results[job.slug] = pdfs
         progress(len(results), total, job.name)
     return results
@@ -120,7 +124,7 @@ def pack_pdf(
         anchor = section_anchor(report.directors[0].slug)
         front, front_pages = render_front(html, anchor, numbered, templates)
         cache.put(key, {"front_pages": front_pages}, [front])
-    sections = [parts[director.slug].section_pdf for director in report.directors]
+    sections = [(parts[d.slug].body_pdf, parts[d.slug].front_pages) for d in report.directors]
     return assemble_pack(front, front_pages, sections)
 
 
