@@ -135,3 +135,19 @@ def test_the_cli_can_build_without_the_cache_quietly(tmp_path: Path) -> None:
     assert result.output.startswith("Wrote ")  # no progress bar: not a terminal
     assert not (out / ".reportgen-cache").exists()
     assert (out / "2012-13-Q1" / "report.pdf").is_file()
+
+
+def test_entries_unused_for_long_are_pruned(tmp_path: Path) -> None:
+    import os
+    import time
+
+    cache = RenderCache(tmp_path / "cache", None)
+    old, recent = cache.key("old"), cache.key("recent")
+    cache.put(old, {}, [b"old"])
+    cache.put(recent, {}, [b"recent"])
+    (entry,) = (tmp_path / "cache").rglob(f"{old}.bin")
+    long_ago = time.time() - 60 * 24 * 3600
+    os.utime(entry, (long_ago, long_ago))
+    cache.prune()
+    assert cache.get(old) is None
+    assert cache.get(recent) == ({}, [b"recent"])

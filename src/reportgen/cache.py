@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,9 @@ from reportgen.templating import template_search_path
 # Bump when what is stored, or how it is laid out, changes meaning.
 CACHE_FORMAT = "2"
 CACHE_FOLDER = ".reportgen-cache"
+# Entries no build has used for this long are deleted (a quarter's pack is rebuilt
+# within weeks; older layouts are for inputs that no longer exist).
+KEEP_SECONDS = 30 * 24 * 3600
 
 
 def _assets_digest(project_templates: Path | None) -> str:
@@ -66,7 +70,9 @@ class RenderCache:
         if self.folder is None:
             return None
         try:
-            data = self._path(key).read_bytes()
+            path = self._path(key)
+            data = path.read_bytes()
+            os.utime(path)  # in use: kept by prune()
             size = int.from_bytes(data[:8], "big")
             header = json.loads(data[8 : 8 + size])
             blobs, offset = [], 8 + size
@@ -87,6 +93,21 @@ class RenderCache:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_atomically(path, b"".join([len(header).to_bytes(8, "big"), header, *blobs]))
+
+
+    def prune(self) -> None:
+        """Deletes entries unused for KEEP_SECONDS, and temporary files left by a crash."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        now = time.time()
+        for path in self.folder.glob("*/*"):
+            # A temporary file (".name.xxxx") older than an hour was left by a crash.
+            keep = 3600 if path.name.startswith(".") else KEEP_SECONDS
+            try:
+                if path.stat().st_mtime < now - keep:
+                    path.unlink()
+            except OSError:
+                pass  # another build removed or replaced it: nothing to do
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -149,5 +149,6 @@ def render_pack_pdfs(
             directors[director.slug] = render_pdf(renderer.director_html(director), templates)
             progress(done, total, director.name)
         pack = render_pdf(renderer.pack_html(), templates)
+    cache.prune()
     progress(total, total, "whole pack")
     return pack, directors
