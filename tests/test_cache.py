@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -16,16 +18,16 @@ from .pipeline_project import SLUGS, comments_csv, make_project
 
 @pytest.fixture
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The anchors of the directors laid out, in-process so the calls can be counted."""
+    """The slugs of the directors laid out (in the pool or not), as each one finishes."""
     laid_out: list[str] = []
-    real = pipeline.render_director
+    real = pipeline._render_all
 
-    def counting(html: str, anchor: str, templates: Path | None) -> object:
-        laid_out.append(anchor.removeprefix("director-"))
-        return real(html, anchor, templates)
+    def counting(jobs: list[pipeline.DirectorJob], templates: Path | None) -> Iterator[Any]:
+        for job, pdfs in real(jobs, templates):
+            laid_out.append(job.slug)
+            yield job, pdfs
 
-    monkeypatch.setattr(pipeline, "render_director", counting)
-    monkeypatch.setattr(pipeline, "worker_count", lambda jobs: 1)
+    monkeypatch.setattr(pipeline, "_render_all", counting)
     return laid_out
 
 
@@ -63,7 +65,9 @@ def test_one_changed_comment_lays_out_only_its_director(project: Path, renders: 
     assert "A late addition." in text(out / "report.pdf")
 
 
-def test_a_changed_setting_lays_out_everyone(project: Path, renders: list[str]) -> None:
+def test_a_changed_setting_template_or_css_lays_out_everyone(
+    project: Path, renders: list[str]
+) -> None:
     rebuild(project, renders)
     report = project / "config" / "report.yaml"
     for setting in ("title: Another Pack", "locale: de_DE"):
@@ -71,10 +75,6 @@ def test_a_changed_setting_lays_out_everyone(project: Path, renders: list[str]) 
         lines = [line for line in report.read_text().splitlines() if not line.startswith(key)]
         report.write_text("\n".join([*lines, setting, ""]))
         assert rebuild(project, renders) == SLUGS, setting
-
-
-def test_a_changed_template_or_css_lays_out_everyone(project: Path, renders: list[str]) -> None:
-    rebuild(project, renders)
     builtin = Path(__file__).parents[1] / "templates"
     (project / "templates").mkdir()
     css = (builtin / "pack.css").read_text() + "\n.indicator-title { color: #222; }\n"
@@ -92,6 +92,16 @@ def test_a_changed_template_asset_changes_every_key(tmp_path: Path) -> None:
     before = RenderCache(tmp_path / "cache", templates).key("<html>")
     (templates / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'></svg>")
     assert RenderCache(tmp_path / "cache", templates).key("<html>") != before
+
+
+def test_the_pdf_variant_changes_every_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportgen import pdf
+
+    before = RenderCache(tmp_path / "cache", None).key("<html>")
+    monkeypatch.setattr(pdf, "PDF_VARIANT", "pdf/ua-1")
+    assert RenderCache(tmp_path / "cache", None).key("<html>") != before
 
 
 def test_the_cache_serves_what_was_stored_and_nothing_damaged(tmp_path: Path) -> None:

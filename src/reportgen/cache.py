@@ -12,8 +12,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from reportgen import __version__
-from reportgen.pdf import PDF_VARIANT
+from reportgen import __version__, pdf
 from reportgen.templating import template_search_path
 
 # Bump when what is stored, or how it is laid out, changes meaning.
@@ -53,7 +52,7 @@ class RenderCache:
                 CACHE_FORMAT,
                 __version__,
                 version("weasyprint"),
-                str(PDF_VARIANT),
+                str(pdf.PDF_VARIANT),  # read now: a variant set after import counts
                 _assets_digest(project_templates) if folder is not None else "",
             ]
         )
