@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from reportgen.main import build
+from reportgen.pipeline import page_sides_matter
 
 from .pipeline_project import DIRECTORS, SLUGS, make_project
 
@@ -129,6 +130,18 @@ def test_a_section_template_without_the_anchor_still_builds_right(tmp_path: Path
     result = build(project, out=tmp_path / "out", use_cache=False)
     texts = page_texts(result.output_dir / "report.pdf")
     assert footers(texts) == [(n, len(texts)) for n in range(1, len(texts) + 1)]
+
+
+@pytest.mark.parametrize(
+    "css",
+    ["@page :left { margin-left: 30mm; }", ".band { break-before: right; }"],
+)
+def test_pages_styled_by_side_are_laid_out_whole(tmp_path: Path, css: str) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    assert not page_sides_matter(templates)
+    (templates / "pack.css").write_text(css)
+    assert page_sides_matter(templates)
 
 
 def test_help_does_not_import_weasyprint() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from reportgen.pdf import (
     render_pdf,
 )
 from reportgen.render import Renderer
+from reportgen.templating import template_search_path
 
 # Called after each unit of PDF work with (done, total, what was just done).
 Progress = Callable[[int, int, str], None]
@@ -128,18 +130,41 @@ def pack_pdf(
     return assemble_pack(front, front_pages, sections)
 
 
+# Page rules or breaks that depend on a page's side or position: a section laid out in
+# its director's pack could then differ from the same section in the whole pack.
+SIDED = re.compile(
+    r"@page[^{]*:(left|right|recto|verso|blank|nth)"
+    r"|(page-)?break-(before|after)\s*:\s*(left|right|recto|verso)",
+    re.IGNORECASE,
+)
+
+
+def page_sides_matter(templates: Path | None) -> bool:
+    """Whether any template or stylesheet styles pages by side or position."""
+    files = (
+        path
+        for folder in template_search_path(templates)
+        for path in folder.rglob("*")
+        if path.suffix.lower() in (".html", ".css") and path.is_file()
+    )
+    return any(SIDED.search(path.read_text("utf-8", errors="replace")) for path in files)
+
+
 def render_pack_pdfs(
     report: Report, templates: Path | None, cache_folder: Path | None, progress: Progress
 ) -> tuple[bytes, dict[str, bytes]]:
     """The pack's PDF and each director's, by slug.
 
     If the templates do not mark where a section starts (a project's own section.html
-    without the id), every PDF is laid out whole instead: slower, never wrong.
+    without the id), or style pages by side, every PDF is laid out whole instead:
+    slower, never wrong.
     """
     renderer = Renderer(report, templates)
     cache = RenderCache(cache_folder, templates)
     total = len(report.directors) + 1
     try:
+        if page_sides_matter(templates):
+            raise SplitError("pages are styled by side")
         parts = director_pdfs(renderer, cache, templates, progress)
         pack = pack_pdf(renderer, parts, cache, templates)
         directors = {slug: pdfs.director_pdf for slug, pdfs in parts.items()}
