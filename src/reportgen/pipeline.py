@@ -72,6 +72,18 @@ def _render_all(
             yield futures[future], future.result()
 
 
+def _stored_director(cache: RenderCache, key: str) -> DirectorPdfs | None:
+    stored = cache.get(key)
+    if stored is None:
+        return None
+    try:
+        meta, (own, body) = stored
+        names, numbered = tuple(meta["page_names"]), frozenset(meta["numbered_boxes"])
+        return DirectorPdfs(own, body, int(meta["front_pages"]), names, numbered)
+    except (ValueError, KeyError, TypeError):
+        return None  # not what this version stores: lay it out again
+
+
 def director_pdfs(
     renderer: Renderer, cache: RenderCache, templates: Path | None, progress: Progress
 ) -> dict[str, DirectorPdfs]:
@@ -83,11 +95,9 @@ def director_pdfs(
     for director in report.directors:
         html = renderer.director_html(director)
         job = DirectorJob(director.slug, director.name, html, cache.key(html))
-        stored = cache.get(job.key)
+        stored = _stored_director(cache, job.key)
         if stored is not None:
-            meta, (own, body) = stored
-            names, numbered = tuple(meta["page_names"]), frozenset(meta["numbered_boxes"])
-            results[job.slug] = DirectorPdfs(own, body, meta["front_pages"], names, numbered)
+            results[job.slug] = stored
             progress(len(results), total, f"{director.name} (unchanged)")
         else:
             jobs.append(job)
