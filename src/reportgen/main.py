@@ -53,10 +53,12 @@ def _write_pack(
     writer.write_text("missing-comments.csv", chase_list_csv(report))
     for result in report.indicators:
         writer.write_text(f"fragments/{result.fragment_stem}.html", renderer.fragment_html(result))
-    writer.write_text("report.html", renderer.pack_html())
-    for director in report.directors:
-        writer.write_text(f"directors/{director.slug}.html", renderer.director_html(director))
-    pack, directors = render_pack_pdfs(report, project.templates_dir, cache_folder, progress)
+    pack_html = renderer.pack_html()
+    writer.write_text("report.html", pack_html)
+    htmls = {director.slug: renderer.director_html(director) for director in report.directors}
+    for slug, html in htmls.items():
+        writer.write_text(f"directors/{slug}.html", html)
+    pack, directors = render_pack_pdfs(renderer, pack_html, htmls, cache_folder, progress)
     for slug, pdf in directors.items():
         writer.write_bytes(f"directors/{slug}.pdf", pdf)
     writer.write_bytes("report.pdf", pack)

@@ -85,15 +85,18 @@ def _stored_director(cache: RenderCache, key: str) -> DirectorPdfs | None:
 
 
 def director_pdfs(
-    renderer: Renderer, cache: RenderCache, templates: Path | None, progress: Progress
+    report: Report,
+    htmls: dict[str, str],
+    cache: RenderCache,
+    templates: Path | None,
+    progress: Progress,
 ) -> dict[str, DirectorPdfs]:
     """Every director laid out once, from the cache where the inputs are unchanged."""
-    report = renderer.report
     total = len(report.directors) + 1
     results: dict[str, DirectorPdfs] = {}
     jobs = []
     for director in report.directors:
-        html = renderer.director_html(director)
+        html = htmls[director.slug]
         job = DirectorJob(director.slug, director.name, html, cache.key(html))
         stored = _stored_director(cache, job.key)
         if stored is not None:
@@ -120,8 +123,6 @@ def pack_pdf(
     from reportgen.assemble import assemble_pack  # pikepdf: only when building
 
     report = renderer.report
-    if not report.directors:
-        return render_pdf(renderer.pack_html(), templates)
     # Unnamed section pages get slots named SLOT_PAGE, whose unneeded margin boxes
     # are skipped: the same @page rules apply to them as to unnamed pages otherwise.
     slots = {slug: tuple(n or SLOT_PAGE for n in pdfs.page_names) for slug, pdfs in parts.items()}
@@ -161,29 +162,33 @@ def page_sides_matter(templates: Path | None) -> bool:
 
 
 def render_pack_pdfs(
-    report: Report, templates: Path | None, cache_folder: Path | None, progress: Progress
+    renderer: Renderer,
+    pack_html: str,
+    htmls: dict[str, str],
+    cache_folder: Path | None,
+    progress: Progress,
 ) -> tuple[bytes, dict[str, bytes]]:
-    """The pack's PDF and each director's, by slug.
+    """The pack's PDF and each director's, by slug, from their HTML (`htmls` by slug).
 
     If the templates do not mark where a section starts (a project's own section.html
     without the id), or style pages by side, every PDF is laid out whole instead:
     slower, never wrong.
     """
-    renderer = Renderer(report, templates)
+    report, templates = renderer.report, renderer.project_templates
     cache = RenderCache(cache_folder, templates)
     total = len(report.directors) + 1
     try:
-        if page_sides_matter(templates):
-            raise SplitError("pages are styled by side")
-        parts = director_pdfs(renderer, cache, templates, progress)
+        if not report.directors or page_sides_matter(templates):
+            raise SplitError("nothing to split, or pages styled by side")
+        parts = director_pdfs(report, htmls, cache, templates, progress)
         pack = pack_pdf(renderer, parts, cache, templates)
         directors = {slug: pdfs.director_pdf for slug, pdfs in parts.items()}
     except SplitError:
         directors = {}
         for done, director in enumerate(report.directors, start=1):
-            directors[director.slug] = render_pdf(renderer.director_html(director), templates)
+            directors[director.slug] = render_pdf(htmls[director.slug], templates)
             progress(done, total, director.name)
-        pack = render_pdf(renderer.pack_html(), templates)
+        pack = render_pdf(pack_html, templates)
     cache.prune()
     progress(total, total, "whole pack")
     return pack, directors

@@ -20,6 +20,7 @@ class Renderer:
 
     def __init__(self, report: Report, project_templates: Path | None) -> None:
         self.report = report
+        self.project_templates = project_templates
         self.environment = make_environment(project_templates, report.locale)
         self.language = html_language(report.locale)
 
