@@ -24,13 +24,14 @@ def _stamp(page: pikepdf.Page, stamp: pikepdf.Page, number: int) -> None:
     """Draws a stamp page's content over a page, under a name fixed by the page number.
 
     (pikepdf's add_overlay picks a random name: the pack would differ run to run. The
-    name differs per page because a part's pages share one resource dictionary.)
+    name differs per page because a part's pages share one resource dictionary.) The
+    stamp is marked as an artifact, as PDF/UA wants page numbers to be.
     """
     form = stamp.as_form_xobject()
     name = page.add_resource(form, Name.XObject, name=Name(f"/ReportgenPageNumber{number}"))
     placement = page.calc_form_xobject_placement(form, name, pikepdf.Rectangle(page.trimbox))
     page.contents_add(b"q\n", prepend=True)
-    page.contents_add(b"Q\n" + placement, prepend=False)
+    page.contents_add(b"Q\n/Artifact BMC\n" + placement + b"\nEMC\n", prepend=False)
     page.contents_coalesce()
 
 
@@ -115,16 +116,21 @@ def _drop_slots(pack: Pdf, slots: Sequence[pikepdf.Object]) -> int:
     return max((key for key, _ in entries), default=-1) + 1
 
 
-def assemble_pack(front: bytes, front_pages: int, parts: Sequence[tuple[bytes, int]]) -> bytes:
-    """The whole pack from its front and, per director, (body PDF, first section page)."""
+def assemble_pack(
+    front: bytes, front_pages: int, stamps: bytes, parts: Sequence[tuple[bytes, int]]
+) -> bytes:
+    """The whole pack from its front, the slots' stamps and, per director, (body PDF,
+    first section page)."""
     pack = Pdf.open(BytesIO(front))
     slots = list(pack.pages[front_pages:])
+    stamp_pdf = Pdf.open(BytesIO(stamps))
+    numbers = list(stamp_pdf.pages)
     kept_front: PageMap = {page.obj.objgen: page.obj for page in pack.pages[:front_pages]}
     outline = read_outline(pack.Root.get("/Outlines"), kept_front)
     destinations = read_destinations(pack, kept_front)
     next_key = _drop_slots(pack, [slot.obj for slot in slots])
     opened = [(Pdf.open(BytesIO(body)), start) for body, start in parts]
-    if sum(len(part.pages) - start for part, start in opened) != len(slots):
+    if not sum(len(part.pages) - start for part, start in opened) == len(slots) == len(numbers):
         # The front was laid out differently from the sections: stamping would misnumber.
         raise SplitError(f"{len(slots)} page-number slots for the sections' pages")
     stamped = 0
@@ -133,7 +139,7 @@ def assemble_pack(front: bytes, front_pages: int, parts: Sequence[tuple[bytes, i
         for page in part.pages[start:]:
             pack.pages.append(page)
             pages[page.obj.objgen] = pack.pages[-1].obj
-            _stamp(pack.pages[-1], slots[stamped], front_pages + stamped + 1)
+            _stamp(pack.pages[-1], numbers[stamped], front_pages + stamped + 1)
             stamped += 1
         outline += read_outline(part.Root.get("/Outlines"), pages)
         destinations.update(read_destinations(part, pages))

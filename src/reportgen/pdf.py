@@ -151,13 +151,14 @@ def render_front(
     front_pages_end: str,
     numbered_boxes: frozenset[str],
     project_templates: Path | None,
-) -> tuple[bytes, int]:
+) -> tuple[bytes, bytes, int]:
     """The pack's cover and summary, followed by one empty slot page per section page.
 
     Laid out as one document so the slots carry the pack's real page numbers, its
     contents' page references and links. On the slot pages only the page-number boxes
-    are kept: they are stamped onto the sections' pages. Returns the PDF and how many
-    pages precede the first slot (the id `front_pages_end`).
+    are kept: they are stamped onto the sections' pages. Returns the front's PDF (its
+    slot pages are dropped in the pack), the slot pages alone as plain, untagged
+    stamps, and how many pages precede the first slot (the id `front_pages_end`).
     """
     from weasyprint import CSS
 
@@ -166,4 +167,5 @@ def render_front(
     first_slot = first_page_with(document, front_pages_end)
     for page in document.pages[first_slot:]:
         _set_children(page, _numbers(page), stamp=True)
-    return _write(document), first_slot
+    stamps = _write(document.copy(document.pages[first_slot:]), tagged=False)
+    return _write(document), stamps, first_slot
