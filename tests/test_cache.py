@@ -22,8 +22,8 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     laid_out: list[str] = []
     real = pipeline._render_all
 
-    def counting(jobs: list[pipeline.DirectorJob], templates: Path | None) -> Iterator[Any]:
-        for job, pdfs in real(jobs, templates):
+    def counting(jobs: list[pipeline.DirectorJob], *rest: Any) -> Iterator[Any]:
+        for job, pdfs in real(jobs, *rest):
             laid_out.append(job.slug)
             yield job, pdfs
 

@@ -148,3 +148,14 @@ def test_help_does_not_import_weasyprint() -> None:
     code = "import sys, reportgen.cli; assert 'weasyprint' not in sys.modules; print('ok')"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "ok"
+
+
+def test_a_failed_build_stops_its_workers(tmp_path: Path) -> None:
+    import multiprocessing
+
+    from reportgen.errors import ReportgenError
+    from reportgen.workers import RenderPool
+
+    with pytest.raises(ReportgenError), RenderPool(2) as pool:
+        build(tmp_path / "no-such-project", out=tmp_path / "out", pool=pool)
+    assert multiprocessing.active_children() == []

@@ -7,7 +7,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from reportgen import pdf, pipeline
+from reportgen import pdf
 from reportgen.main import build
 
 from .pipeline_project import make_project
@@ -30,7 +30,6 @@ def test_a_tagged_pack_has_one_tree_over_all_its_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pdf, "PDF_VARIANT", "pdf/ua-1")
-    monkeypatch.setattr(pipeline, "worker_count", lambda jobs: 1)
     project = make_project(tmp_path / "project", long=False)
     result = build(project, out=tmp_path / "out", use_cache=False)
     with pikepdf.open(result.output_dir / "report.pdf") as pack:

@@ -14,6 +14,7 @@ from reportgen.pipeline import Progress, render_pack_pdfs
 from reportgen.project import Project, load_project
 from reportgen.render import Renderer
 from reportgen.report_json import report_json
+from reportgen.workers import RenderPool
 from reportgen.writer import PackWriter
 
 
@@ -46,6 +47,7 @@ def _write_pack(
     report: Report,
     writer: PackWriter,
     cache_folder: Path | None,
+    pool: RenderPool,
     progress: Progress,
 ) -> None:
     renderer = Renderer(report, project.templates_dir)
@@ -58,7 +60,7 @@ def _write_pack(
     htmls = {director.slug: renderer.director_html(director) for director in report.directors}
     for slug, html in htmls.items():
         writer.write_text(f"directors/{slug}.html", html)
-    pack, directors = render_pack_pdfs(renderer, pack_html, htmls, cache_folder, progress)
+    pack, directors = render_pack_pdfs(renderer, pack_html, htmls, cache_folder, pool, progress)
     for slug, pdf in directors.items():
         writer.write_bytes(f"directors/{slug}.pdf", pdf)
     writer.write_bytes("report.pdf", pack)
@@ -79,12 +81,17 @@ def build(
     out: Path | str | None = None,
     progress: Progress | None = None,
     use_cache: bool = True,
+    pool: RenderPool | None = None,
 ) -> BuildResult:
     """Builds every output of the pack under OUT/<period>/, all or nothing.
 
     Directors whose pages are unchanged since an earlier build into the same OUT are
-    taken from OUT/.reportgen-cache/ unless `use_cache` is false.
+    taken from OUT/.reportgen-cache/ unless `use_cache` is false. Directors are laid
+    out by `pool` (default: a new one, one worker per core).
     """
+    if pool is None:
+        with RenderPool() as own_pool:
+            return build(project_dir, period, out, progress, use_cache, own_pool)
     root = Path(project_dir)
     project, chosen = load_project(root, _period(period))
     report = compute_report(project, chosen)
@@ -92,6 +99,6 @@ def build(
     target = out_dir / chosen.code
     cache_folder = out_dir / cache.CACHE_FOLDER if use_cache else None
     with PackWriter(target) as writer:
-        _write_pack(project, report, writer, cache_folder, progress or (lambda *_: None))
+        _write_pack(project, report, writer, cache_folder, pool, progress or (lambda *_: None))
     files = tuple(sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()))
     return BuildResult(target, report, files)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +19,7 @@ from reportgen.pdf import (
 )
 from reportgen.render import Renderer
 from reportgen.templating import template_search_path
+from reportgen.workers import RenderPool
 
 # Called after each unit of PDF work with (done, total, what was just done).
 Progress = Callable[[int, int, str], None]
@@ -42,34 +40,23 @@ def section_anchor(slug: str) -> str:
     return f"director-{slug}"
 
 
-def _render_job(job: DirectorJob, templates: Path | None) -> DirectorPdfs:
-    return render_director(job.html, section_anchor(job.slug), templates)
-
-
-def worker_count(jobs: int) -> int:
-    """One worker per core the process may use, never more than there is work."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, jobs))
+def _render_job(item: tuple[DirectorJob, Path | None]) -> tuple[str, DirectorPdfs]:
+    job, templates = item
+    return job.slug, render_director(job.html, section_anchor(job.slug), templates)
 
 
 def _render_all(
-    jobs: list[DirectorJob], templates: Path | None
+    jobs: list[DirectorJob], templates: Path | None, pool: RenderPool
 ) -> Iterator[tuple[DirectorJob, DirectorPdfs]]:
-    """Renders jobs across a process pool, biggest first so no worker is left with a long tail."""
+    """Renders jobs across the pool, biggest first so no worker is left with a long tail."""
+    by_slug = {job.slug: job for job in jobs}
     jobs = sorted(jobs, key=lambda job: len(job.html), reverse=True)
-    workers = worker_count(len(jobs))
-    if workers == 1:  # one job, or one core: a pool would only add its start-up
-        for job in jobs:
-            yield job, _render_job(job, templates)
-        return
-    import weasyprint  # noqa: F401  # once here, inherited by forked workers, not once per worker
-
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(_render_job, job, templates): job for job in jobs}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+    results = pool.map_unordered(_render_job, [(job, templates) for job in jobs])
+    if jobs:
+        # The front is laid out here next: import WeasyPrint while the workers work.
+        import weasyprint  # noqa: F401
+    for slug, pdfs in results:
+        yield by_slug[slug], pdfs
 
 
 def _stored_director(cache: RenderCache, key: str) -> DirectorPdfs | None:
@@ -89,6 +76,7 @@ def director_pdfs(
     htmls: dict[str, str],
     cache: RenderCache,
     templates: Path | None,
+    pool: RenderPool,
     progress: Progress,
 ) -> dict[str, DirectorPdfs]:
     """Every director laid out once, from the cache where the inputs are unchanged."""
@@ -104,7 +92,7 @@ def director_pdfs(
             progress(len(results), total, f"{director.name} (unchanged)")
         else:
             jobs.append(job)
-    for job, pdfs in _render_all(jobs, templates):
+    for job, pdfs in _render_all(jobs, templates, pool):
         meta = {
             "front_pages": pdfs.front_pages,
             "page_names": pdfs.page_names,
@@ -166,6 +154,7 @@ def render_pack_pdfs(
     pack_html: str,
     htmls: dict[str, str],
     cache_folder: Path | None,
+    pool: RenderPool,
     progress: Progress,
 ) -> tuple[bytes, dict[str, bytes]]:
     """The pack's PDF and each director's, by slug, from their HTML (`htmls` by slug).
@@ -180,7 +169,7 @@ def render_pack_pdfs(
     try:
         if not report.directors or page_sides_matter(templates):
             raise SplitError("nothing to split, or pages styled by side")
-        parts = director_pdfs(report, htmls, cache, templates, progress)
+        parts = director_pdfs(report, htmls, cache, templates, pool, progress)
         pack = pack_pdf(renderer, parts, cache, templates)
         directors = {slug: pdfs.director_pdf for slug, pdfs in parts.items()}
     except SplitError:
