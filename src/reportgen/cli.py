@@ -68,19 +68,13 @@ def build(
     Directors whose pages did not change since the last build into the same OUT are
     reused from OUT/.reportgen-cache/, so a re-build after a late comment is quick.
     """
-    from reportgen.workers import RenderPool
+    from reportgen import main
+    from reportgen.progress import ProgressBar
 
-    # Started first, so the workers' slow imports overlap reading the project.
-    with RenderPool() as pool:
-        from reportgen import main
-        from reportgen.progress import ProgressBar
-
-        if clear_cache:
-            main.clear_cache(project, out)
-        with ProgressBar() as progress:
-            result = main.build(
-                project, period, out, progress=progress, use_cache=not no_cache, pool=pool
-            )
+    if clear_cache:
+        main.clear_cache(project, out)
+    with ProgressBar() as progress:
+        result = main.build(project, period, out, progress=progress, use_cache=not no_cache)
     click.echo(f"Wrote {len(result.files)} files to {result.output_dir}")
 
 

@@ -51,11 +51,7 @@ def _render_all(
     """Renders jobs across the pool, biggest first so no worker is left with a long tail."""
     by_slug = {job.slug: job for job in jobs}
     jobs = sorted(jobs, key=lambda job: len(job.html), reverse=True)
-    results = pool.map_unordered(_render_job, [(job, templates) for job in jobs])
-    if jobs:
-        # The front is laid out here next: import WeasyPrint while the workers work.
-        import weasyprint  # noqa: F401
-    for slug, pdfs in results:
+    for slug, pdfs in pool.map_unordered(_render_job, [(job, templates) for job in jobs]):
         yield by_slug[slug], pdfs
 
 

@@ -1,10 +1,10 @@
-"""The process pool that lays out directors, started early so its start-up overlaps other work."""
+"""The process pool that lays out directors: one worker per core, stopped at once on failure."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.pool import Pool
 from types import TracebackType
 from typing import Any, TypeVar
@@ -19,34 +19,32 @@ def core_count() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _warm_up() -> None:
-    """Runs in each new worker: the slow imports, done while the main process loads."""
-    import weasyprint  # noqa: F401
-
-    import reportgen.assemble  # noqa: F401  # pikepdf
-
-
 class RenderPool:
-    """One worker per core, forked before the main process imports WeasyPrint.
+    """One worker per core, forked when there is more than one job to share.
 
-    Workers import it in parallel while the main process reads the project and renders
-    HTML; they are stopped at once if the build fails. With one core, or no fork(),
-    there is no pool and work runs in the main process.
+    Forked after the main process has imported WeasyPrint (and pikepdf), so workers
+    share those modules' memory and do not import them again: on two cores, starting
+    workers earlier to import in parallel measured slower. A failed build stops its
+    workers at once. With one core, or no fork(), work runs in the main process.
     """
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers if workers is not None else core_count()
         self._pool: Pool | None = None
-        if self.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            self._pool = context.Pool(self.workers, initializer=_warm_up)
 
     def map_unordered(
-        self, function: Callable[[Any], Result], items: Iterable[Any]
+        self, function: Callable[[Any], Result], items: Sequence[Any]
     ) -> Iterator[Result]:
-        """function(item) for each item, in the pool if there is one, as each finishes."""
+        """function(item) for each item, as each finishes: in the pool if it pays."""
+        forks = "fork" in multiprocessing.get_all_start_methods()
+        if self.workers < 2 or len(items) < 2 or not forks:
+            return map(function, items)  # one job: a pool would only add its start-up
         if self._pool is None:
-            return map(function, items)
+            import weasyprint  # noqa: F401  # imported once here, inherited by the workers
+
+            import reportgen.assemble  # noqa: F401  # pikepdf
+
+            self._pool = multiprocessing.get_context("fork").Pool(self.workers)
         return self._pool.imap_unordered(function, items)
 
     def __enter__(self) -> RenderPool:
