@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from reportgen.main import build
+from reportgen.pdf import render_pdf
 from reportgen.pipeline import page_sides_matter
 
 from .pipeline_project import DIRECTORS, SLUGS, make_project
@@ -130,6 +131,27 @@ def test_a_section_template_without_the_anchor_still_builds_right(tmp_path: Path
     result = build(project, out=tmp_path / "out", use_cache=False)
     texts = page_texts(result.output_dir / "report.pdf")
     assert footers(texts) == [(n, len(texts)) for n in range(1, len(texts) + 1)]
+
+
+def whole_layout_texts(pack: Path, templates: Path | None = None) -> list[str]:
+    """The pages of report.html laid out as one document, as a bare render would."""
+    whole = pack.parent / "whole.pdf"
+    whole.write_bytes(render_pdf((pack / "report.html").read_text(), templates))
+    return page_texts(whole)
+
+
+def test_the_pack_reads_as_one_layout_of_report_html_would(pack: Path) -> None:
+    assert page_texts(pack / "report.pdf") == whole_layout_texts(pack)
+
+
+def test_sections_without_a_page_break_still_build_right(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", long=False)
+    (project / "templates").mkdir()
+    css = (Path(__file__).parents[1] / "templates" / "pack.css").read_text()
+    (project / "templates" / "pack.css").write_text(css + "\n.director { break-before: auto; }\n")
+    result = build(project, out=tmp_path / "out", use_cache=False)
+    texts = page_texts(result.output_dir / "report.pdf")
+    assert texts == whole_layout_texts(result.output_dir, project / "templates")
 
 
 @pytest.mark.parametrize(

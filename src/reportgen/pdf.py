@@ -115,9 +115,33 @@ def _numbers(page: Any) -> tuple[Any, ...]:
     return tuple(box for box in _children(page) if _is_margin(box) and counts_pages(box))
 
 
+def _has_id(box: Any, anchor: str) -> bool:
+    element = getattr(box, "element", None)
+    return element is not None and element.get("id") == anchor
+
+
+FORCED_BREAKS = {"page", "left", "right", "recto", "verso"}
+
+
+def _comes_first(box: Any, anchor: str) -> bool:
+    """Whether, among `box`'s children on this page, the element `anchor` comes first,
+    after a forced break of its own (so it would start a page in the whole pack too)."""
+    for child in getattr(box, "children", ()):
+        if _has_id(child, anchor):
+            return child.style["break_before"] in FORCED_BREAKS
+        if any(_has_id(inner, anchor) for inner in getattr(child, "descendants", tuple)()):
+            return _comes_first(child, anchor)  # a wrapper that opens with the section
+        return False  # something else is laid out on the page before the section
+    return False
+
+
 def first_page_with(document: Any, anchor: str) -> int:
+    """The page where the element `anchor` starts, which it must start: reusing its
+    pages elsewhere would otherwise carry whatever precedes it on that page."""
     for index, page in enumerate(document.pages):
         if anchor in page.anchors:
+            if not _comes_first(page._page_box.children[0], anchor):
+                raise SplitError(f"#{anchor} does not always start a page")
             return int(index)
     raise SplitError(f"no element with id {anchor!r}")
 
