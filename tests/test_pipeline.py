@@ -133,15 +133,23 @@ def test_a_section_template_without_the_anchor_still_builds_right(tmp_path: Path
     assert footers(texts) == [(n, len(texts)) for n in range(1, len(texts) + 1)]
 
 
-def whole_layout_texts(pack: Path, templates: Path | None = None) -> list[str]:
-    """The pages of report.html laid out as one document, as a bare render would."""
+def whole_layout_texts(
+    pack: Path, templates: Path | None = None, name: str = "report"
+) -> list[str]:
+    """The pages of an HTML output laid out as one document, as a bare render would."""
     whole = pack.parent / "whole.pdf"
-    whole.write_bytes(render_pdf((pack / "report.html").read_text(), templates))
+    whole.write_bytes(render_pdf((pack / f"{name}.html").read_text(), templates))
     return page_texts(whole)
 
 
 def test_the_pack_reads_as_one_layout_of_report_html_would(pack: Path) -> None:
     assert page_texts(pack / "report.pdf") == whole_layout_texts(pack)
+
+
+def test_each_director_pdf_reads_as_one_layout_of_its_html_would(pack: Path) -> None:
+    for slug in SLUGS:
+        own = page_texts(pack / "directors" / f"{slug}.pdf")
+        assert own == whole_layout_texts(pack, name=f"directors/{slug}")
 
 
 def test_sections_without_a_page_break_still_build_right(tmp_path: Path) -> None:
