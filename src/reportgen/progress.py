@@ -12,8 +12,8 @@ import click
 class ProgressBar:
     """A `pipeline.Progress` callback drawing click's progress bar on stderr, if a TTY.
 
-    The bar appears on the first report (so `validate` errors print cleanly) and
-    labels itself with the step just finished.
+    The bar appears on the first report (so loading errors print cleanly) and
+    shows the step just finished.
     """
 
     def __init__(self, stream: Any = None) -> None:
@@ -27,11 +27,15 @@ class ProgressBar:
             return
         if self._bar is None:
             self._bar = click.progressbar(
-                length=total, label="Rendering", file=self.stream, show_pos=True, width=30
+                length=total,
+                label="Laying out pages",
+                file=self.stream,
+                show_pos=True,
+                width=30,
+                item_show_func=lambda finished: f"done: {finished}" if finished else None,
             )
             self._bar.__enter__()
-        self._bar.label = f"Rendering {step[:30]:<30}"
-        self._bar.update(done - self._done)
+        self._bar.update(done - self._done, current_item=step)
         self._done = done
 
     def __enter__(self) -> ProgressBar:
