@@ -51,16 +51,24 @@ def _write_pack(
     progress: Progress,
 ) -> None:
     renderer = Renderer(report, project.templates_dir)
-    writer.write_text("report.json", report_json(report))
-    writer.write_text("missing-comments.csv", chase_list_csv(report))
-    for result in report.indicators:
-        writer.write_text(f"fragments/{result.fragment_stem}.html", renderer.fragment_html(result))
-    pack_html = renderer.pack_html()
-    writer.write_text("report.html", pack_html)
     htmls = {director.slug: renderer.director_html(director) for director in report.directors}
     for slug, html in htmls.items():
         writer.write_text(f"directors/{slug}.html", html)
-    pack, directors = render_pack_pdfs(renderer, pack_html, htmls, cache_folder, pool, progress)
+
+    def other_outputs() -> str:
+        # Runs while the workers lay out the directors' pages.
+        writer.write_text("report.json", report_json(report))
+        writer.write_text("missing-comments.csv", chase_list_csv(report))
+        for result in report.indicators:
+            stem = result.fragment_stem
+            writer.write_text(f"fragments/{stem}.html", renderer.fragment_html(result))
+        pack_html = renderer.pack_html()
+        writer.write_text("report.html", pack_html)
+        return pack_html
+
+    pack, directors = render_pack_pdfs(
+        renderer, htmls, cache_folder, pool, progress, other_outputs
+    )
     for slug, pdf in directors.items():
         writer.write_bytes(f"directors/{slug}.pdf", pdf)
     writer.write_bytes("report.pdf", pack)

@@ -48,11 +48,12 @@ def _render_job(item: tuple[DirectorJob, Path | None]) -> tuple[str, DirectorPdf
 def _render_all(
     jobs: list[DirectorJob], templates: Path | None, pool: RenderPool
 ) -> Iterator[tuple[DirectorJob, DirectorPdfs]]:
-    """Renders jobs across the pool, biggest first so no worker is left with a long tail."""
+    """Starts the jobs across the pool, biggest first so no worker is left with a long
+    tail; the results come as each finishes."""
     by_slug = {job.slug: job for job in jobs}
-    jobs = sorted(jobs, key=lambda job: len(job.html), reverse=True)
-    for slug, pdfs in pool.map_unordered(_render_job, [(job, templates) for job in jobs]):
-        yield by_slug[slug], pdfs
+    ordered = sorted(jobs, key=lambda job: len(job.html), reverse=True)
+    results = pool.map_unordered(_render_job, [(job, templates) for job in ordered])
+    return ((by_slug[slug], pdfs) for slug, pdfs in results)
 
 
 def _stored_director(cache: RenderCache, key: str) -> DirectorPdfs | None:
@@ -74,8 +75,12 @@ def director_pdfs(
     templates: Path | None,
     pool: RenderPool,
     progress: Progress,
+    meanwhile: Callable[[], object],
 ) -> dict[str, DirectorPdfs]:
-    """Every director laid out once, from the cache where the inputs are unchanged."""
+    """Every director laid out once, from the cache where the inputs are unchanged.
+
+    `meanwhile` is called once the workers have their jobs, to do other work in parallel.
+    """
     total = len(report.directors) + 1
     results: dict[str, DirectorPdfs] = {}
     jobs = []
@@ -88,7 +93,9 @@ def director_pdfs(
             progress(len(results), total, f"{director.name} (unchanged)")
         else:
             jobs.append(job)
-    for job, pdfs in _render_all(jobs, templates, pool):
+    laid_out = _render_all(jobs, templates, pool)
+    meanwhile()
+    for job, pdfs in laid_out:
         meta = {
             "front_pages": pdfs.front_pages,
             "page_names": pdfs.page_names,
@@ -147,13 +154,16 @@ def page_sides_matter(templates: Path | None) -> bool:
 
 def render_pack_pdfs(
     renderer: Renderer,
-    pack_html: str,
     htmls: dict[str, str],
     cache_folder: Path | None,
     pool: RenderPool,
     progress: Progress,
+    meanwhile: Callable[[], str],
 ) -> tuple[bytes, dict[str, bytes]]:
     """The pack's PDF and each director's, by slug, from their HTML (`htmls` by slug).
+
+    `meanwhile` does the build's other work while the workers lay out pages and
+    returns the whole pack's HTML; it is called exactly once.
 
     If the templates do not mark where a section starts (a project's own section.html
     without the id), or style pages by side, every PDF is laid out whole instead:
@@ -162,10 +172,17 @@ def render_pack_pdfs(
     report, templates = renderer.report, renderer.project_templates
     cache = RenderCache(cache_folder, templates)
     total = len(report.directors) + 1
+    pack_html: list[str] = []
+
+    def once() -> str:
+        if not pack_html:
+            pack_html.append(meanwhile())
+        return pack_html[0]
+
     try:
         if not report.directors or page_sides_matter(templates):
             raise SplitError("nothing to split, or pages styled by side")
-        parts = director_pdfs(report, htmls, cache, templates, pool, progress)
+        parts = director_pdfs(report, htmls, cache, templates, pool, progress, once)
         pack = pack_pdf(renderer, parts, cache, templates)
         directors = {slug: pdfs.director_pdf for slug, pdfs in parts.items()}
     except SplitError:
@@ -173,7 +190,7 @@ def render_pack_pdfs(
         for done, director in enumerate(report.directors, start=1):
             directors[director.slug] = render_pdf(htmls[director.slug], templates)
             progress(done, total, director.name)
-        pack = render_pdf(pack_html, templates)
+        pack = render_pdf(once(), templates)
     cache.prune()
     progress(total, total, "whole pack")
     return pack, directors

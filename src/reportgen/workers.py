@@ -20,7 +20,7 @@ def core_count() -> int:
 
 
 class RenderPool:
-    """One worker per core, forked when there is more than one job to share.
+    """One worker per core at most, forked when there is work.
 
     Forked after the main process has imported WeasyPrint (and pikepdf), so workers
     share those modules' memory and do not import them again: on two cores, starting
@@ -35,16 +35,18 @@ class RenderPool:
     def map_unordered(
         self, function: Callable[[Any], Result], items: Sequence[Any]
     ) -> Iterator[Result]:
-        """function(item) for each item, as each finishes: in the pool if it pays."""
+        """function(item) for each item, as each finishes; in the pool, the work starts now."""
         forks = "fork" in multiprocessing.get_all_start_methods()
-        if self.workers < 2 or len(items) < 2 or not forks:
-            return map(function, items)  # one job: a pool would only add its start-up
+        if self.workers < 2 or not items or not forks:
+            return map(function, items)  # lazily, in this process
         if self._pool is None:
             import weasyprint  # noqa: F401  # imported once here, inherited by the workers
 
             import reportgen.assemble  # noqa: F401  # pikepdf
 
-            self._pool = multiprocessing.get_context("fork").Pool(self.workers)
+            # Even one job goes to a worker: the main process renders HTML meanwhile.
+            workers = min(self.workers, len(items))
+            self._pool = multiprocessing.get_context("fork").Pool(workers)
         return self._all_then_stop(self._pool.imap_unordered(function, items))
 
     def _all_then_stop(self, results: Iterator[Result]) -> Iterator[Result]:
