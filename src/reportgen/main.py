@@ -55,22 +55,21 @@ def _write_pack(
     for slug, html in htmls.items():
         writer.write_text(f"directors/{slug}.html", html)
 
-    def other_outputs() -> str:
+    def other_outputs() -> None:
         # Runs while the workers lay out the directors' pages.
         writer.write_text("report.json", report_json(report))
         writer.write_text("missing-comments.csv", chase_list_csv(report))
         for result in report.indicators:
             stem = result.fragment_stem
             writer.write_text(f"fragments/{stem}.html", renderer.fragment_html(result))
-        pack_html = renderer.pack_html()
-        writer.write_text("report.html", pack_html)
-        return pack_html
+        writer.write_text("report.html", renderer.pack_html())
 
-    pack, directors = render_pack_pdfs(
-        renderer, htmls, cache_folder, pool, progress, other_outputs
-    )
-    for slug, pdf in directors.items():
+    def director_pdf(slug: str, pdf: bytes) -> None:
         writer.write_bytes(f"directors/{slug}.pdf", pdf)
+
+    pack = render_pack_pdfs(
+        renderer, htmls, cache_folder, pool, progress, other_outputs, director_pdf
+    )
     writer.write_bytes("report.pdf", pack)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportgen.cache import RenderCache
@@ -23,6 +23,8 @@ from reportgen.workers import RenderPool
 
 # Called after each unit of PDF work with (done, total, what was just done).
 Progress = Callable[[int, int, str], None]
+# Takes a director's finished PDF: (slug, PDF).
+Deliver = Callable[[str, bytes], None]
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,13 @@ def director_pdfs(
     pool: RenderPool,
     progress: Progress,
     meanwhile: Callable[[], object],
+    deliver: Deliver,
 ) -> dict[str, DirectorPdfs]:
     """Every director laid out once, from the cache where the inputs are unchanged.
 
     `meanwhile` is called once the workers have their jobs, to do other work in parallel.
+    Each director's own PDF goes to `deliver` as it comes, not kept: the pack needs
+    only the bodies (at 1,000 indicators, holding both tipped memory over 300 MB).
     """
     total = len(report.directors) + 1
     results: dict[str, DirectorPdfs] = {}
@@ -89,7 +94,8 @@ def director_pdfs(
         job = DirectorJob(director.slug, director.name, html, cache.key(html))
         stored = _stored_director(cache, job.key)
         if stored is not None:
-            results[job.slug] = stored
+            deliver(job.slug, stored.director_pdf)
+            results[job.slug] = replace(stored, director_pdf=b"")
             progress(len(results), total, f"{director.name} (unchanged)")
         else:
             jobs.append(job)
@@ -102,7 +108,8 @@ def director_pdfs(
             "numbered_boxes": sorted(pdfs.numbered_boxes),
         }
         cache.put(job.key, meta, [pdfs.director_pdf, pdfs.body_pdf])
-        results[job.slug] = pdfs
+        deliver(job.slug, pdfs.director_pdf)
+        results[job.slug] = replace(pdfs, director_pdf=b"")
         progress(len(results), total, job.name)
     return results
 
@@ -158,12 +165,13 @@ def render_pack_pdfs(
     cache_folder: Path | None,
     pool: RenderPool,
     progress: Progress,
-    meanwhile: Callable[[], str],
-) -> tuple[bytes, dict[str, bytes]]:
-    """The pack's PDF and each director's, by slug, from their HTML (`htmls` by slug).
+    meanwhile: Callable[[], None],
+    deliver: Deliver,
+) -> bytes:
+    """The pack's PDF; each director's PDF goes to `deliver` (slug, PDF) as it is made.
 
-    `meanwhile` does the build's other work while the workers lay out pages and
-    returns the whole pack's HTML; it is called exactly once.
+    Directors are laid out from their HTML (`htmls` by slug). `meanwhile` does the
+    build's other work while the workers lay out pages; it is called exactly once.
 
     If the templates do not mark where a section starts (a project's own section.html
     without the id), or style pages by side, every PDF is laid out whole instead:
@@ -172,25 +180,24 @@ def render_pack_pdfs(
     report, templates = renderer.report, renderer.project_templates
     cache = RenderCache(cache_folder, templates)
     total = len(report.directors) + 1
-    pack_html: list[str] = []
+    called: list[bool] = []
 
-    def once() -> str:
-        if not pack_html:
-            pack_html.append(meanwhile())
-        return pack_html[0]
+    def once() -> None:
+        if not called:
+            called.append(True)
+            meanwhile()
 
     try:
         if not report.directors or page_sides_matter(templates):
             raise SplitError("nothing to split, or pages styled by side")
-        parts = director_pdfs(report, htmls, cache, templates, pool, progress, once)
+        parts = director_pdfs(report, htmls, cache, templates, pool, progress, once, deliver)
         pack = pack_pdf(renderer, parts, cache, templates)
-        directors = {slug: pdfs.director_pdf for slug, pdfs in parts.items()}
     except SplitError:
-        directors = {}
         for done, director in enumerate(report.directors, start=1):
-            directors[director.slug] = render_pdf(htmls[director.slug], templates)
+            deliver(director.slug, render_pdf(htmls[director.slug], templates))
             progress(done, total, director.name)
-        pack = render_pdf(once(), templates)
+        once()
+        pack = render_pdf(renderer.pack_html(), templates)
     cache.prune()
     progress(total, total, "whole pack")
-    return pack, directors
+    return pack
