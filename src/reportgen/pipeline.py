@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -44,7 +45,11 @@ def section_anchor(slug: str) -> str:
 
 def _render_job(item: tuple[DirectorJob, Path | None]) -> tuple[str, DirectorPdfs]:
     job, templates = item
-    return job.slug, render_director(job.html, section_anchor(job.slug), templates)
+    pdfs = render_director(job.html, section_anchor(job.slug), templates)
+    # A laid-out document is a web of cycles: free it now, before the next director,
+    # not whenever the collector next runs (measured: lower peak memory per worker).
+    gc.collect()
+    return job.slug, pdfs
 
 
 def _render_all(
