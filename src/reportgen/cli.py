@@ -67,11 +67,31 @@ def validate(project: Path, period: Period | None) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default: PROJECT/output); the pack goes to OUT/<period>/.",
 )
-def build(project: Path, period: Period | None, out: Path | None) -> None:
-    """Build the pack: PDFs, HTML, fragments, report.json and the chase list."""
-    from reportgen import main
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Lay out every page afresh, neither reading nor writing OUT/.reportgen-cache/.",
+)
+@click.option(
+    "--clear-cache",
+    is_flag=True,
+    help="Delete OUT/.reportgen-cache/ (the stored page layouts) before building.",
+)
+def build(
+    project: Path, period: Period | None, out: Path | None, no_cache: bool, clear_cache: bool
+) -> None:
+    """Build the pack: PDFs, HTML, fragments, report.json and the chase list.
 
-    result = main.build(project, period, out)
+    Directors whose pages did not change since the last build into the same OUT are
+    reused from OUT/.reportgen-cache/, so a re-build after a late comment is quick.
+    """
+    from reportgen import main
+    from reportgen.progress import ProgressBar
+
+    if clear_cache:
+        main.clear_cache(project, out)
+    with ProgressBar() as progress:
+        result = main.build(project, period, out, progress=progress, use_cache=not no_cache)
     click.echo(f"Wrote {len(result.files)} files to {result.output_dir}")
 
 

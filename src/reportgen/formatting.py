@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
@@ -13,6 +14,14 @@ def format_number(value: Decimal | None, locale: str) -> str:
     """A decimal grouped by the locale, with exactly the decimals it was written with."""
     if value is None:
         return ""
+    # Keyed by the text, not the Decimal: Decimal("36") == Decimal("36.0").
+    return _format_decimal_text(str(value), locale)
+
+
+@lru_cache(maxsize=65536)
+def _format_decimal_text(text: str, locale: str) -> str:
+    """Babel is slow and a pack shows each number in several outputs: format each once."""
+    value = Decimal(text)
     exponent = value.as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     pattern = "#,##0" + ("." + "0" * places if places else "")

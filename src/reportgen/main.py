@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen import cache
 from reportgen.chase import chase_list_csv
 from reportgen.compute import Report, compute_report
 from reportgen.errors import ReportgenError
 from reportgen.period import Period
+from reportgen.pipeline import Progress, render_pack_pdfs
 from reportgen.project import Project, load_project
 from reportgen.render import Renderer
 from reportgen.report_json import report_json
+from reportgen.workers import RenderPool
 from reportgen.writer import PackWriter
-
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -42,26 +42,46 @@ def validate(project_dir: Path | str = ".", period: str | Period | None = None) 
     return compute_report(project, chosen)
 
 
-def _write_pack(project: Project, report: Report, writer: PackWriter, progress: Progress) -> None:
+def _write_pack(
+    project: Project,
+    report: Report,
+    writer: PackWriter,
+    cache_folder: Path | None,
+    pool: RenderPool,
+    progress: Progress,
+) -> None:
     renderer = Renderer(report, project.templates_dir)
-    writer.write_text("report.json", report_json(report))
-    writer.write_text("missing-comments.csv", chase_list_csv(report))
-    for result in report.indicators:
-        writer.write_text(f"fragments/{result.fragment_stem}.html", renderer.fragment_html(result))
-    index = renderer.fragments_index_name()
-    writer.write_text(f"fragments/{index}", renderer.fragments_index_html())
+    htmls = {director.slug: renderer.director_html(director) for director in report.directors}
+    for slug, html in htmls.items():
+        writer.write_text(f"directors/{slug}.html", html)
 
-    from reportgen.pdf import render_pdf  # WeasyPrint is slow to import: only when building
+    def other_outputs() -> None:
+        # Runs while the workers lay out the directors' pages.
+        writer.write_text("report.json", report_json(report))
+        writer.write_text("missing-comments.csv", chase_list_csv(report))
+        for result in report.indicators:
+            stem = result.fragment_stem
+            writer.write_text(f"fragments/{stem}.html", renderer.fragment_html(result))
+        index = renderer.fragments_index_name()
+        writer.write_text(f"fragments/{index}", renderer.fragments_index_html())
+        writer.write_text("report.html", renderer.pack_html())
 
-    pack = renderer.pack_html()
-    writer.write_text("report.html", pack)
-    for director in report.directors:
-        progress(director.name)
-        html = renderer.director_html(director)
-        writer.write_text(f"directors/{director.slug}.html", html)
-        writer.write_bytes(f"directors/{director.slug}.pdf", render_pdf(html, project.templates_dir))
-    progress("whole pack")
-    writer.write_bytes("report.pdf", render_pdf(pack, project.templates_dir))
+    def director_pdf(slug: str, pdf: bytes) -> None:
+        writer.write_bytes(f"directors/{slug}.pdf", pdf)
+
+    pack = render_pack_pdfs(
+        renderer, htmls, cache_folder, pool, progress, other_outputs, director_pdf
+    )
+    writer.write_bytes("report.pdf", pack)
+
+
+def _out_dir(root: Path, out: Path | str | None) -> Path:
+    return Path(out) if out is not None else root / "output"
+
+
+def clear_cache(project_dir: Path | str = ".", out: Path | str | None = None) -> None:
+    """Deletes the stored page layouts a build into OUT would reuse."""
+    cache.clear_cache(_out_dir(Path(project_dir), out))
 
 
 def build(
@@ -69,13 +89,25 @@ def build(
     period: str | Period | None = None,
     out: Path | str | None = None,
     progress: Progress | None = None,
+    use_cache: bool = True,
+    pool: RenderPool | None = None,
 ) -> BuildResult:
-    """Builds every output of the pack under OUT/<period>/, all or nothing."""
+    """Builds every output of the pack under OUT/<period>/, all or nothing.
+
+    Directors whose pages are unchanged since an earlier build into the same OUT are
+    taken from OUT/.reportgen-cache/ unless `use_cache` is false. Directors are laid
+    out by `pool` (default: a new one, one worker per core).
+    """
+    if pool is None:
+        with RenderPool() as own_pool:
+            return build(project_dir, period, out, progress, use_cache, own_pool)
     root = Path(project_dir)
     project, chosen = load_project(root, _period(period))
     report = compute_report(project, chosen)
-    target = (Path(out) if out is not None else root / "output") / chosen.code
+    out_dir = _out_dir(root, out)
+    target = out_dir / chosen.code
+    cache_folder = out_dir / cache.CACHE_FOLDER if use_cache else None
     with PackWriter(target) as writer:
-        _write_pack(project, report, writer, progress or (lambda _step: None))
+        _write_pack(project, report, writer, cache_folder, pool, progress or (lambda *_: None))
     files = tuple(sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()))
     return BuildResult(target, report, files)

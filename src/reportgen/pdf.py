@@ -1,25 +1,202 @@
-"""HTML to PDF with WeasyPrint."""
+"""HTML to PDF with WeasyPrint: whole documents, and a director's pages split for reuse."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportgen.fetcher import asset_fetcher, drop_attachments
 from reportgen.pdf_tags import scope_header_cells
 from reportgen.templating import template_search_path
 
+# The PDF flavour every writer uses (None: plain PDF). One place, so the pack's parts
+# and the director PDFs always agree, and so the cache key can name it. PDF/UA-1: a
+# tagged PDF (structure tree, /Lang from <html lang>, /Title from <title>, table
+# headers) so screen readers can read the published pack.
+PDF_VARIANT: str | None = "pdf/ua-1"
 
-def render_pdf(html: str, project_templates: Path | None) -> bytes:
-    """A PDF of the HTML; relative URLs resolve against the first template folder."""
+# A margin box whose content counts pages must differ between a director's own PDF
+# ("Page 2 of 9") and the pack ("Page 40 of 180"); every other box is the same in both.
+PAGE_COUNTERS = {"page", "pages"}
+
+# The @page name the pack's front gives slot pages standing for unnamed section pages,
+# so a stylesheet can skip the margin boxes that slots do not need (see render_front).
+SLOT_PAGE = "reportgen-slot"
+SIDES = {
+    "top": ("@top-left", "@top-center", "@top-right"),
+    "bottom": ("@bottom-left", "@bottom-center", "@bottom-right"),
+    "left": ("@left-top", "@left-middle", "@left-bottom"),
+    "right": ("@right-top", "@right-middle", "@right-bottom"),
+    "corners": ("@top-left-corner", "@top-right-corner", "@bottom-left-corner",
+                "@bottom-right-corner"),
+}
+
+
+class SplitError(Exception):
+    """The templates do not mark where a director's section starts: render whole instead."""
+
+
+@dataclass(frozen=True)
+class DirectorPdfs:
+    """A director's own pack, laid out once: their PDF, and its pages without numbers.
+
+    The pack takes the body's pages from `front_pages` on (the section) and stamps
+    the pack's page numbers on them.
+    """
+
+    director_pdf: bytes  # the body with the director's own page numbers stamped on
+    body_pdf: bytes  # every page, without the boxes that show page numbers
+    front_pages: int  # the director's cover and summary, before their section
+    page_names: tuple[str, ...]  # each section page's @page name ("" when unnamed)
+    numbered_boxes: frozenset[str]  # at-keywords of the page-number boxes, "@bottom-right"
+
+
+def _slot_stylesheet(numbered_boxes: frozenset[str]) -> str:
+    """Turns off, on slot pages, the margin boxes no slot needs.
+
+    A box is kept if it shows page numbers on some section page, and so is every box on
+    the same side as one: the boxes of a side share its width, so removing a neighbour
+    could move the numbers. (`!important`: a user stylesheet must beat the author's.)
+    """
+    dropped = []
+    for side, keywords in SIDES.items():
+        if side == "corners":
+            dropped += [k for k in keywords if k not in numbered_boxes]
+        elif not numbered_boxes.intersection(keywords):
+            dropped += keywords
+    rules = " ".join(f"{keyword} {{ content: none !important; }}" for keyword in dropped)
+    return f"@page {SLOT_PAGE} {{ {rules} }}"
+
+
+def _html(html: str, project_templates: Path | None) -> Any:
     from weasyprint import HTML  # slow to import: only when a PDF is made
 
     folders = template_search_path(project_templates)
-    document = HTML(
-        string=html, base_url=folders[0].as_uri() + "/", url_fetcher=asset_fetcher(folders)
-    )
-    # PDF/UA-1: a tagged PDF (structure tree, /Lang from <html lang>, /Title from
-    # <title>, table headers) so screen readers can read the published pack.
-    pdf: bytes = drop_attachments(document.render()).write_pdf(
-        pdf_variant="pdf/ua-1", finisher=scope_header_cells
-    )
+    return HTML(string=html, base_url=folders[0].as_uri() + "/", url_fetcher=asset_fetcher(folders))
+
+
+def _write(document: Any, tagged: bool = True) -> bytes:
+    """The document as PDF; stamps (tagged=False) are plain: the page they mark is tagged."""
+    drop_attachments(document)
+    if not tagged:
+        plain: bytes = document.write_pdf()
+        return plain
+    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=scope_header_cells)
     return pdf
+
+
+def render_pdf(html: str, project_templates: Path | None) -> bytes:
+    """A PDF of the HTML; relative URLs resolve against the first template folder."""
+    return _write(_html(html, project_templates).render())
+
+
+def counts_pages(box: Any) -> bool:
+    """Whether a margin box's content uses counter(page) or counter(pages)."""
+    content = box.style["content"]
+    if not isinstance(content, (list, tuple)):
+        return False
+    return any(
+        kind in ("counter()", "counters()") and value[0] in PAGE_COUNTERS
+        for kind, value in content
+    )
+
+
+def _children(page: Any) -> tuple[Any, ...]:
+    return tuple(page._page_box.children)
+
+
+def _set_children(page: Any, children: tuple[Any, ...], stamp: bool = False) -> None:
+    """Replaces a laid-out page's boxes (its body and its margin boxes are its children)."""
+    box = page._page_box
+    box.children = children
+    if stamp:  # a stamp must not paint the page's background over the page it marks
+        box.background = box.canvas_background = None
+
+
+def _is_margin(box: Any) -> bool:
+    return hasattr(box, "at_keyword")
+
+
+def _numbers(page: Any) -> tuple[Any, ...]:
+    return tuple(box for box in _children(page) if _is_margin(box) and counts_pages(box))
+
+
+def _has_id(box: Any, anchor: str) -> bool:
+    element = getattr(box, "element", None)
+    return element is not None and element.get("id") == anchor
+
+
+FORCED_BREAKS = {"page", "left", "right", "recto", "verso"}
+
+
+def _comes_first(box: Any, anchor: str) -> bool:
+    """Whether, among `box`'s children on this page, the element `anchor` comes first,
+    after a forced break of its own (so it would start a page in the whole pack too)."""
+    for child in getattr(box, "children", ()):
+        if _has_id(child, anchor):
+            return child.style["break_before"] in FORCED_BREAKS
+        if any(_has_id(inner, anchor) for inner in getattr(child, "descendants", tuple)()):
+            return _comes_first(child, anchor)  # a wrapper that opens with the section
+        return False  # something else is laid out on the page before the section
+    return False
+
+
+def first_page_with(document: Any, anchor: str) -> int:
+    """The page where the element `anchor` starts, which it must start: reusing its
+    pages elsewhere would otherwise carry whatever precedes it on that page."""
+    for index, page in enumerate(document.pages):
+        if anchor in page.anchors:
+            if not _comes_first(page._page_box.children[0], anchor):
+                raise SplitError(f"#{anchor} does not always start a page")
+            return int(index)
+    raise SplitError(f"no element with id {anchor!r}")
+
+
+def render_director(html: str, anchor: str, project_templates: Path | None) -> DirectorPdfs:
+    """Lays out a director's own pack once; writes its body, then its page numbers alone.
+
+    Stamping the numbers on the body gives the director's PDF; writing the section's
+    pages twice, with and without them, would cost a second full write. The section
+    starts on the page holding the element `anchor`.
+    """
+    from reportgen.assemble import stamp_pdf  # pikepdf: only when rendering
+
+    document = _html(html, project_templates).render()
+    start = first_page_with(document, anchor)
+    numbers = [_numbers(page) for page in document.pages]
+    for page, shown in zip(document.pages, numbers, strict=True):
+        _set_children(page, tuple(box for box in _children(page) if box not in shown))
+    body = _write(document)
+    for page, shown in zip(document.pages, numbers, strict=True):
+        _set_children(page, shown, stamp=True)
+    stamps = _write(document, tagged=False)
+    section = document.pages[start:]
+    names = tuple(str(page._page_box.page_type.name) for page in section)
+    numbered = frozenset(str(box.at_keyword) for page in numbers[start:] for box in page)
+    return DirectorPdfs(stamp_pdf(body, stamps), body, start, names, numbered)
+
+
+def render_front(
+    html: str,
+    front_pages_end: str,
+    numbered_boxes: frozenset[str],
+    project_templates: Path | None,
+) -> tuple[bytes, bytes, int]:
+    """The pack's cover and summary, followed by one empty slot page per section page.
+
+    Laid out as one document so the slots carry the pack's real page numbers, its
+    contents' page references and links. On the slot pages only the page-number boxes
+    are kept: they are stamped onto the sections' pages. Returns the front's PDF (its
+    slot pages are dropped in the pack), the slot pages alone as plain, untagged
+    stamps, and how many pages precede the first slot (the id `front_pages_end`).
+    """
+    from weasyprint import CSS
+
+    slots = CSS(string=_slot_stylesheet(numbered_boxes))
+    document = _html(html, project_templates).render(stylesheets=[slots])
+    first_slot = first_page_with(document, front_pages_end)
+    for page in document.pages[first_slot:]:
+        _set_children(page, _numbers(page), stamp=True)
+    stamps = _write(document.copy(document.pages[first_slot:]), tagged=False)
+    return _write(document), stamps, first_slot

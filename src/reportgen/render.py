@@ -20,22 +20,30 @@ class Renderer:
 
     def __init__(self, report: Report, project_templates: Path | None) -> None:
         self.report = report
+        self.project_templates = project_templates
         self.environment = make_environment(project_templates, report.locale)
         self.language = html_language(report.locale)
 
-    def _pack(self, report: Report, document_title: str) -> str:
+    def _pack(self, report: Report, document_title: str, **extra: object) -> str:
         template = self.environment.get_template("pack.html")
         return template.render(
             report=report,
             bands=list(Band),
             language=self.language,
             document_title=document_title,
+            **extra,
         )
 
     def pack_html(self) -> str:
         """The whole pack."""
         report = self.report
         return self._pack(report, f"{report.title} - {report.period.label}")
+
+    def pack_front_html(self, section_pages: dict[str, tuple[str, ...]]) -> str:
+        """The pack with each section replaced by empty pages named as in `section_pages`."""
+        report = self.report
+        title = f"{report.title} - {report.period.label}"
+        return self._pack(report, title, section_pages=section_pages)
 
     def director_html(self, director: DirectorSection) -> str:
         """One director's pack: the same layout with only their section."""

@@ -1,0 +1,126 @@
+"""Times `reportgen build` against a bare WeasyPrint render of the same report.html.
+
+    python benchmarks/run.py [--indicators 200 --directors 50 | --project DIR]
+
+One run prints: the full build (fresh output folder, fresh cache), a bare
+`weasyprint.HTML(filename=report.html).write_pdf()` of the build's report.html, their
+ratio, the page counts, the peak memory of the build (the sum of the resident sizes of
+the build and all its worker processes, polled), and a second build after one comment
+changed (the incremental case). Both renders run as fresh Python processes, imports
+included, so they compare like with like. CPU seconds are printed too: on a machine
+that other work keeps busy, wall-clock time understates what parallelism buys.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+from generate import generate
+from pypdf import PdfReader
+
+BARE = "import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2])"
+
+
+@dataclass
+class Measure:
+    """A finished run: wall-clock and CPU seconds (children included), peak memory in MB."""
+
+    seconds: float
+    cpu: float
+    rss: float  # the resident sizes of the process and its workers, summed
+    pss: float  # the same, shared pages counted once (what the machine really spends)
+
+    def __str__(self) -> str:
+        return (f"{self.seconds:7.2f} s  CPU {self.cpu:7.2f} s  "
+                f"peak RSS {self.rss:5.0f} MB (PSS {self.pss:5.0f} MB)")
+
+
+def run_measured(command: list[str]) -> Measure:
+    """Runs a command, polling the memory of it and all its descendants."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    process = psutil.Popen(command, stdout=subprocess.DEVNULL)
+    peak_rss = peak_pss = 0
+    while process.poll() is None:
+        rss = pss = 0
+        try:
+            for member in [process, *process.children(recursive=True)]:
+                memory = member.memory_full_info()
+                rss, pss = rss + memory.rss, pss + getattr(memory, "pss", memory.rss)
+        except psutil.Error:
+            pass  # a worker ended between listing and reading: next poll
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - start
+    if process.returncode != 0:
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return Measure(elapsed, cpu, peak_rss / 2**20, peak_pss / 2**20)
+
+
+def pages(pdf: Path) -> int:
+    return len(PdfReader(pdf).pages)
+
+
+def change_one_comment(project: Path) -> None:
+    """Appends a sentence to the first comment, as an officer's late edit would."""
+    path = project / "data" / "comments.csv"
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    rows[1][4] += " Updated after the performance meeting."
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--project", type=Path, help="an existing project (default: generate)")
+    parser.add_argument("--indicators", type=int, default=200)
+    parser.add_argument("--directors", type=int, default=50)
+    arguments = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="reportgen-bench-"))
+    project = work / "project"
+    if arguments.project:
+        shutil.copytree(arguments.project / "config", project / "config")
+        shutil.copytree(arguments.project / "data", project / "data")
+        if (arguments.project / "templates").is_dir():
+            shutil.copytree(arguments.project / "templates", project / "templates")
+    else:
+        generate(project, arguments.indicators, arguments.directors)
+    out = work / "out"
+    build = [sys.executable, "-m", "reportgen", "build"]
+    build += ["--project", str(project), "--out", str(out)]
+    load = os.getloadavg()[0]
+    first = run_measured(build)
+    pack_dir = next(p for p in out.iterdir() if not p.name.startswith("."))
+    html, pdf = pack_dir / "report.html", work / "bare.pdf"
+    bare = run_measured([sys.executable, "-c", BARE, str(html), str(pdf)])
+    change_one_comment(project)
+    again = run_measured(build)
+    directors = sorted((pack_dir / "directors").glob("*.pdf"))
+    print(f"project: {arguments.project or f'{arguments.indicators} indicators'}, "
+          f"{len(directors)} directors; {os.cpu_count()} cores, load average {load:.1f}")
+    print(f"full build:      {first}  report.pdf {pages(pack_dir / 'report.pdf')} pages, "
+          f"director PDFs {sum(pages(p) for p in directors)} pages")
+    print(f"bare WeasyPrint: {bare}  {pages(pdf)} pages")
+    print(f"ratio build/bare: {first.seconds / bare.seconds:.2f} wall-clock, "
+          f"{first.cpu / bare.cpu:.2f} CPU")
+    print(f"re-build, 1 comment changed: {again}  "
+          f"({again.seconds / first.seconds:.2f} of the first build)")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

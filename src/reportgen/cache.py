@@ -1,0 +1,126 @@
+"""A folder of rendered director PDFs, keyed by everything that shapes their pages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from reportgen import __version__, pdf
+from reportgen.templating import template_search_path
+
+# Bump when what is stored, or how it is laid out, changes meaning.
+CACHE_FORMAT = "3"
+CACHE_FOLDER = ".reportgen-cache"
+# Entries no build has used for this long are deleted (a quarter's pack is rebuilt
+# within weeks; older layouts are for inputs that no longer exist).
+KEEP_SECONDS = 30 * 24 * 3600
+
+
+def _assets_digest(project_templates: Path | None) -> str:
+    """A hash of every file the templates can load (images, fonts, CSS, the templates).
+
+    The rendered HTML already holds the templates' output and the inlined CSS; this
+    covers what WeasyPrint fetches by URL while laying it out.
+    """
+    digest = hashlib.sha256()
+    for folder in template_search_path(project_templates):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+class RenderCache:
+    """Renders stored as files named by the hash of their inputs.
+
+    A key covers the director's rendered HTML (data, comments, settings, templates'
+    output, CSS), the template folders' files, the PDF variant, and the versions of
+    reportgen and WeasyPrint, so a stored render can only be served for identical input.
+    """
+
+    def __init__(self, folder: Path | None, project_templates: Path | None) -> None:
+        self.folder = folder  # None: caching off
+        self._salt = "\0".join(
+            [
+                CACHE_FORMAT,
+                __version__,
+                version("weasyprint"),
+                str(pdf.PDF_VARIANT),  # read now: a variant set after import counts
+                _assets_digest(project_templates) if folder is not None else "",
+            ]
+        )
+
+    def key(self, html: str) -> str:
+        return hashlib.sha256(f"{self._salt}\0{html}".encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / key[:2] / f"{key}.bin"
+
+    def get(self, key: str) -> tuple[dict[str, Any], list[bytes]] | None:
+        """The metadata and blobs stored under a key, or None."""
+        if self.folder is None:
+            return None
+        try:
+            path = self._path(key)
+            data = path.read_bytes()
+            os.utime(path)  # in use: kept by prune()
+            size = int.from_bytes(data[:8], "big")
+            header = json.loads(data[8 : 8 + size])
+            blobs, offset = [], 8 + size
+            for length in header["lengths"]:
+                blobs.append(data[offset : offset + length])
+                offset += length
+            if offset != len(data):
+                return None  # truncated or padded: not what was written
+            return header["meta"], blobs
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, meta: dict[str, Any], blobs: list[bytes]) -> None:
+        """Stores blobs and their metadata as one file, replaced atomically."""
+        if self.folder is None:
+            return
+        header = json.dumps({"meta": meta, "lengths": [len(b) for b in blobs]}).encode()
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(path, b"".join([len(header).to_bytes(8, "big"), header, *blobs]))
+
+
+    def prune(self) -> None:
+        """Deletes entries unused for KEEP_SECONDS, and temporary files left by a crash."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        now = time.time()
+        for path in self.folder.glob("*/*"):
+            # A temporary file (".name.xxxx") older than an hour was left by a crash.
+            keep = 3600 if path.name.startswith(".") else KEEP_SECONDS
+            try:
+                if path.stat().st_mtime < now - keep:
+                    path.unlink()
+            except OSError:
+                pass  # another build removed or replaced it: nothing to do
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Writes beside the target then renames, so a reader never sees half a file."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def clear_cache(out: Path) -> None:
+    """Deletes the render cache kept under an output folder."""
+    shutil.rmtree(out / CACHE_FOLDER, ignore_errors=True)

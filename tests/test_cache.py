@@ -1,0 +1,163 @@
+"""The render cache: reused only for identical input, never stale; builds are reproducible."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from reportgen import pipeline
+from reportgen.cache import RenderCache
+from reportgen.main import build, clear_cache
+
+from .pipeline_project import SLUGS, comments_csv, make_project
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The slugs of the directors laid out (in the pool or not), as each one finishes."""
+    laid_out: list[str] = []
+    real = pipeline._render_all
+
+    def counting(jobs: list[pipeline.DirectorJob], *rest: Any) -> Iterator[Any]:
+        for job, pdfs in real(jobs, *rest):
+            laid_out.append(job.slug)
+            yield job, pdfs
+
+    monkeypatch.setattr(pipeline, "_render_all", counting)
+    return laid_out
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "project", long=False)
+
+
+def rebuild(project: Path, renders: list[str], **options: bool) -> list[str]:
+    """Builds again and returns which directors were laid out."""
+    renders.clear()
+    build(project, out=project.parent / "out", **options)
+    return sorted(renders)
+
+
+def text(pdf: Path) -> str:
+    return "".join(page.extract_text() for page in PdfReader(pdf).pages)
+
+
+def test_unchanged_rebuilds_lay_out_nothing_unless_told(project: Path, renders: list[str]) -> None:
+    assert rebuild(project, renders) == SLUGS
+    assert rebuild(project, renders) == []
+    assert rebuild(project, renders, use_cache=False) == SLUGS
+    clear_cache(project, project.parent / "out")
+    assert not (project.parent / "out" / ".reportgen-cache").exists()
+    assert rebuild(project, renders) == SLUGS
+
+
+def test_one_changed_comment_lays_out_only_its_director(project: Path, renders: list[str]) -> None:
+    rebuild(project, renders)
+    (project / "data" / "comments.csv").write_text(comments_csv(" A late addition.", long=False))
+    assert rebuild(project, renders) == ["cy-fox"]
+    out = project.parent / "out" / "2012-13-Q1"
+    assert "A late addition." in text(out / "directors" / "cy-fox.pdf")
+    assert "A late addition." in text(out / "report.pdf")
+
+
+def test_a_changed_setting_template_or_css_lays_out_everyone(
+    project: Path, renders: list[str]
+) -> None:
+    rebuild(project, renders)
+    report = project / "config" / "report.yaml"
+    for setting in ("title: Another Pack", "locale: de_DE"):
+        key = setting.split(":")[0]
+        lines = [line for line in report.read_text().splitlines() if not line.startswith(key)]
+        report.write_text("\n".join([*lines, setting, ""]))
+        assert rebuild(project, renders) == SLUGS, setting
+    builtin = Path(__file__).parents[1] / "templates"
+    (project / "templates").mkdir()
+    css = (builtin / "pack.css").read_text() + "\n.indicator-title { color: #222; }\n"
+    (project / "templates" / "pack.css").write_text(css)
+    assert rebuild(project, renders) == SLUGS
+    cover = (builtin / "cover.html").read_text().replace("cover-title", "cover-heading")
+    (project / "templates" / "cover.html").write_text(cover)
+    assert rebuild(project, renders) == SLUGS
+
+
+def test_a_changed_template_asset_changes_every_key(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    before = RenderCache(tmp_path / "cache", templates).key("<html>")
+    (templates / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'></svg>")
+    assert RenderCache(tmp_path / "cache", templates).key("<html>") != before
+
+
+def test_the_pdf_variant_changes_every_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportgen import pdf
+
+    before = RenderCache(tmp_path / "cache", None).key("<html>")
+    monkeypatch.setattr(pdf, "PDF_VARIANT", None if pdf.PDF_VARIANT else "pdf/ua-1")
+    assert RenderCache(tmp_path / "cache", None).key("<html>") != before
+
+
+def test_the_cache_serves_what_was_stored_and_nothing_damaged(tmp_path: Path) -> None:
+    cache = RenderCache(tmp_path / "cache", None)
+    key = cache.key("<html>")
+    assert cache.get(key) is None
+    cache.put(key, {"page_names": ["", "cover"]}, [b"%PDF-one", b"", b"%PDF-three"])
+    assert cache.get(key) == ({"page_names": ["", "cover"]}, [b"%PDF-one", b"", b"%PDF-three"])
+    assert cache.key("<html >") != key
+    (entry,) = (tmp_path / "cache").rglob("*.bin")
+    entry.write_bytes(entry.read_bytes()[:-3])
+    assert cache.get(key) is None
+    assert RenderCache(None, None).get(key) is None  # caching off
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_builds_are_byte_identical_fresh_or_from_the_cache(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", long=False)
+    first = build(project, out=tmp_path / "one").output_dir
+    second = build(project, out=tmp_path / "two", use_cache=False).output_dir
+    cached = files(build(project, out=tmp_path / "one").output_dir)
+    assert files(second) == cached
+    assert files(first) == cached
+    assert len(cached) > 10
+
+
+def test_the_cli_can_build_without_the_cache_quietly(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from reportgen.cli import cli
+
+    project = make_project(tmp_path / "project", long=False)
+    out = tmp_path / "out"
+    (out / ".reportgen-cache" / "ab").mkdir(parents=True)
+    arguments = ["build", "--project", str(project), "--out", str(out)]
+    result = CliRunner().invoke(cli, [*arguments, "--no-cache", "--clear-cache"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Wrote ")  # no progress bar: not a terminal
+    assert not (out / ".reportgen-cache").exists()
+    assert (out / "2012-13-Q1" / "report.pdf").is_file()
+
+
+def test_entries_unused_for_long_are_pruned(tmp_path: Path) -> None:
+    import os
+    import time
+
+    cache = RenderCache(tmp_path / "cache", None)
+    old, recent = cache.key("old"), cache.key("recent")
+    cache.put(old, {}, [b"old"])
+    cache.put(recent, {}, [b"recent"])
+    (entry,) = (tmp_path / "cache").rglob(f"{old}.bin")
+    long_ago = time.time() - 60 * 24 * 3600
+    os.utime(entry, (long_ago, long_ago))
+    cache.prune()
+    assert cache.get(old) is None
+    assert cache.get(recent) == ({}, [b"recent"])
