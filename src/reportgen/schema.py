@@ -73,7 +73,7 @@ def _checked(number: Decimal) -> Decimal:
 def _tolerance(value: Any) -> Tolerance:
     if isinstance(value, bool):
         raise ValueError("tolerance must be a number or a percentage such as \"5%\"")
-    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+    if isinstance(value, int | Decimal):  # booleans were refused just above
         number = _checked(Decimal(value))
         if number < 0:
             raise ValueError(f"tolerance {value} must be zero or more")
