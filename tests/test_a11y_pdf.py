@@ -204,3 +204,46 @@ def test_every_built_pdf_is_tagged(tmp_path: Path) -> None:
         directors = 2 if path.name == "report.pdf" else 1
         assert headings == ["H1", "H2", "H3", "H3"] + ["H2", "H3", "H4"] * directors, path.name
         assert pdfua.validate(str(path)).findings == (), path.name
+
+
+def _marked_content_owners(pdf: Any) -> list[tuple[int, int, Any]]:
+    """(page index, MCID, element the parent tree names) for every MCID on every page."""
+    import pikepdf
+
+    nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
+    tree = {int(k): v for k, v in zip(nums[::2], nums[1::2], strict=True)}
+    found = []
+    for index, page in enumerate(pdf.pages):
+        mcids = [
+            int(operands[1]["/MCID"])
+            for operands, operator in pikepdf.parse_content_stream(page)
+            if operator == pikepdf.Operator("BDC") and "/MCID" in operands[1]
+        ]
+        owners = tree[int(page.obj.StructParents)] if mcids else []
+        found += [(index, mcid, owners[mcid]) for mcid in mcids]
+    return found
+
+
+def _own_mcids(element: Any, page: Any) -> set[int]:
+    kids = element.get("/K")
+    kids = list(kids) if isinstance(kids, list) or hasattr(kids, "__iter__") else [kids]
+    return {int(k) for k in kids if isinstance(k, int)} if element.Pg.objgen == page.objgen else set()
+
+
+def test_text_belongs_to_the_element_it_reads_in(tmp_path: Path) -> None:
+    """Each run of text on each page is named, by the parent tree, as content of the element
+    that holds it, and that element is a real one (a paragraph, a cell), not a bare Span
+    per line: in the director PDFs and in the pack joined from their pages."""
+    import pikepdf
+
+    result = build(REPO, out=tmp_path / "out")
+    for name in ["report.pdf", *(f"directors/{d.slug}.pdf" for d in result.report.directors[:1])]:
+        with pikepdf.open(result.output_dir / name) as pdf:
+            owners = _marked_content_owners(pdf)
+            assert len(owners) > 100, name
+            kinds = set()
+            for index, mcid, owner in owners:
+                assert mcid in _own_mcids(owner, pdf.pages[index].obj), (name, index, mcid)
+                kinds.add(str(owner.S))
+                assert not (owner.S == "/Span" and "/A" not in owner and owner.P.S == "/P"), name
+            assert {"/P", "/TD", "/TH", "/H4"} <= kinds, (name, kinds)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.fetcher import asset_fetcher, drop_attachments
-from reportgen.pdf_tags import scope_header_cells
+from reportgen.pdf_tags import finish_tags
 from reportgen.templating import template_search_path
 
 # The PDF flavour every writer uses (None: plain PDF). One place, so the pack's parts
@@ -82,7 +82,7 @@ def _write(document: Any, tagged: bool = True) -> bytes:
     if not tagged:
         plain: bytes = document.write_pdf()
         return plain
-    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=scope_header_cells)
+    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=finish_tags)
     return pdf
 
 
