@@ -1,11 +1,11 @@
 """Stamps page numbers onto laid-out pages, and joins the pack from its parts.
 
 A director's own PDF is its body with its own page numbers stamped on. The pack is
-its front (cover, summary, then one empty slot page per section page, laid out as
-one document so its numbers, contents references and links are the pack's) with
-each slot replaced by the section page it stands for, stamped with the slot's page
-numbers; the sections' outline, named destinations and structure tree (PDF/UA tags)
-are grafted onto the front's, their keys renumbered.
+its front (cover and summary, laid out with one empty slot page per section page so
+its numbers, contents references and links are the pack's; the slots are not written)
+followed by the section pages, each stamped with its slot's page numbers; the
+sections' outline, named destinations and structure tree (PDF/UA tags) are grafted
+onto the front's, their keys renumbered.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from io import BytesIO
 from typing import Any
 
 import pikepdf
-from pikepdf import Array, Name, Pdf
+from pikepdf import Name, Pdf
 
 from reportgen.pdf import SplitError
 from reportgen.pdfnav import PageMap, read_destinations, read_outline, write_navigation
@@ -84,10 +84,9 @@ def _graft_structure(pack: Pdf, part: Pdf, pages: PageMap, next_key: int) -> int
     kept = _keys_on(list(pages.values()))
     for key, value in entries:
         if key in kept:
-            if isinstance(value, Array):
-                value = Array([pack.copy_foreign(item) for item in value])
-            else:
-                value = pack.copy_foreign(value)
+            if not value.is_indirect:  # a page's array: copied in one call, not per item
+                value = part.make_indirect(value)
+            value = pack.copy_foreign(value)
             pack_root.ParentTree.Nums.append(key + next_key)
             pack_root.ParentTree.Nums.append(value)
     for page in pages.values():
@@ -99,22 +98,10 @@ def _graft_structure(pack: Pdf, part: Pdf, pages: PageMap, next_key: int) -> int
     return next_key + max((key for key, _ in entries), default=-1) + 1
 
 
-def _drop_slots(pack: Pdf, slots: Sequence[pikepdf.Object]) -> int:
-    """Removes the slot pages' tags from the front's tree; returns the next free key."""
-    root = pack.Root.get("/StructTreeRoot")
-    if root is None:
-        return 0
-    slot_ids = {slot.objgen for slot in slots}
-    document = root.K[0]
-    document.K = Array([e for e in document.K if "/Pg" not in e or e.Pg.objgen not in slot_ids])
-    entries = _parent_tree(root)
-    dropped = _keys_on(slots)
-    kept: list[pikepdf.Object | int] = []
-    for key, value in entries:
-        if key not in dropped:
-            kept += [key, value]
-    root.ParentTree.Nums = Array(kept)
-    return max((key for key, _ in entries), default=-1) + 1
+def _next_key(pdf: Pdf) -> int:
+    """The first key after those in a PDF's parent tree."""
+    root = pdf.Root.get("/StructTreeRoot")
+    return 0 if root is None else max((key for key, _ in _parent_tree(root)), default=-1) + 1
 
 
 def _last_object_number(pdf: Pdf) -> int:
@@ -122,37 +109,39 @@ def _last_object_number(pdf: Pdf) -> int:
     return int(objects[-1].objgen[0]) if len(objects) else 0
 
 
-def _own_streams(pack: Pdf, last_before: int) -> None:
+def _own_streams(pack: Pdf, last_before: int) -> int:
     """Copies into the pack the data of the streams numbered after `last_before` (copied
-    from a part: qpdf would read their data from the part's file only when saving)."""
-    for number in range(last_before + 1, _last_object_number(pack) + 1):
+    from a part: qpdf would read their data from the part's file only when saving).
+
+    Returns the pack's last object number."""
+    last = _last_object_number(pack)
+    for number in range(last_before + 1, last + 1):
         stream = pack.get_object(number, 0)
         if isinstance(stream, pikepdf.Stream):
             encoding: Any = (stream.get("/Filter"), stream.get("/DecodeParms"))
             stream.write(stream.read_raw_bytes(), filter=encoding[0], decode_parms=encoding[1])
+    return last
 
 
-def assemble_pack(
-    front: bytes, front_pages: int, stamps: bytes, parts: Sequence[tuple[bytes, int]]
-) -> bytes:
-    """The whole pack from its front, the slots' stamps and, per director, (body PDF,
-    first section page)."""
+def assemble_pack(front: bytes, stamps: bytes, parts: Sequence[tuple[bytes, int]]) -> bytes:
+    """The whole pack from its front, the stamps of the sections' pages and, per
+    director, (body PDF, first section page)."""
     pack = Pdf.open(BytesIO(front))
-    slots = list(pack.pages[front_pages:])
+    front_pages = len(pack.pages)
     stamp_pdf = Pdf.open(BytesIO(stamps))
     numbers = list(stamp_pdf.pages)
-    kept_front: PageMap = {page.obj.objgen: page.obj for page in pack.pages[:front_pages]}
+    kept_front: PageMap = {page.obj.objgen: page.obj for page in pack.pages}
     outline = read_outline(pack.Root.get("/Outlines"), kept_front)
     destinations = read_destinations(pack, kept_front)
-    next_key = _drop_slots(pack, [slot.obj for slot in slots])
-    stamped = 0
+    next_key = _next_key(pack)
+    stamped, last_number = 0, _last_object_number(pack)
     for body, start in parts:
         # One part open at a time, its streams copied before it closes: holding all
         # of them open until the save measured 2x the memory at 1,000 indicators.
         with Pdf.open(BytesIO(body)) as part:
-            last_before = _last_object_number(pack)
-            if stamped + len(part.pages) - start > len(slots):
-                raise SplitError(f"{len(slots)} page-number slots for more section pages")
+            if stamped + len(part.pages) - start > len(numbers):
+                # The front was laid out differently from the sections: stamping would misnumber.
+                raise SplitError(f"{len(numbers)} page-number slots for more section pages")
             pages: PageMap = {}
             for page in part.pages[start:]:
                 pack.pages.append(page)
@@ -162,12 +151,9 @@ def assemble_pack(
             outline += read_outline(part.Root.get("/Outlines"), pages)
             destinations.update(read_destinations(part, pages))
             next_key = _graft_structure(pack, part, pages, next_key)
-            _own_streams(pack, last_before)
-    if not stamped == len(slots) == len(numbers):
-        # The front was laid out differently from the sections: stamping would misnumber.
-        raise SplitError(f"{len(slots)} page-number slots for {stamped} section pages")
-    for _ in slots:
-        del pack.pages[front_pages]
+            last_number = _own_streams(pack, last_number)
+    if stamped != len(numbers):
+        raise SplitError(f"{len(numbers)} page-number slots for {stamped} section pages")
     if "/StructTreeRoot" in pack.Root:
         pack.Root.StructTreeRoot.ParentTreeNextKey = next_key
     write_navigation(pack, outline, destinations)

@@ -177,26 +177,40 @@ def render_director(html: str, anchor: str, project_templates: Path | None) -> D
     return DirectorPdfs(stamp_pdf(body, stamps), body, start, names, numbered)
 
 
+def _keep_link_targets(front: list[Any], slots: list[Any]) -> None:
+    """Lists the slots' anchors on the front's last page.
+
+    The front's PDF leaves the slots out, and WeasyPrint drops a link whose anchor it
+    does not write: the contents' links to the sections would go. Kept as names, they
+    are pointed at the sections' own pages when the pack is joined (see assemble).
+    """
+    for slot in slots:
+        for name, position in slot.anchors.items():
+            front[-1].anchors.setdefault(name, position)
+
+
 def render_front(
     html: str,
     front_pages_end: str,
     numbered_boxes: frozenset[str],
     project_templates: Path | None,
-) -> tuple[bytes, bytes, int]:
-    """The pack's cover and summary, followed by one empty slot page per section page.
+) -> tuple[bytes, bytes]:
+    """The pack's cover and summary, laid out with one empty slot page per section page.
 
     Laid out as one document so the slots carry the pack's real page numbers, its
     contents' page references and links. On the slot pages only the page-number boxes
-    are kept: they are stamped onto the sections' pages. Returns the front's PDF (its
-    slot pages are dropped in the pack), the slot pages alone as plain, untagged
-    stamps, and how many pages precede the first slot (the id `front_pages_end`).
+    are kept: they are stamped onto the sections' pages. Returns the front's PDF (the
+    pages before the element `front_pages_end`, which starts the first slot) and the
+    slot pages alone as plain, untagged stamps.
     """
     from weasyprint import CSS
 
     slots = CSS(string=_slot_stylesheet(numbered_boxes))
     document = _html(html, project_templates).render(stylesheets=[slots])
     first_slot = first_page_with(document, front_pages_end)
-    for page in document.pages[first_slot:]:
+    front, slot_pages = document.pages[:first_slot], document.pages[first_slot:]
+    for page in slot_pages:
         _set_children(page, _numbers(page), stamp=True)
-    stamps = _write(document.copy(document.pages[first_slot:]), tagged=False)
-    return _write(document), stamps, first_slot
+    stamps = _write(document.copy(slot_pages), tagged=False)
+    _keep_link_targets(front, slot_pages)
+    return _write(document.copy(front)), stamps

@@ -134,14 +134,13 @@ def pack_pdf(
     key = cache.key(f"{sorted(numbered)}\0{html}")
     stored = cache.get(key)
     if stored is not None:
-        meta, (front, stamps) = stored
-        front_pages = int(meta["front_pages"])
+        _meta, (front, stamps) = stored
     else:
         anchor = section_anchor(report.directors[0].slug)
-        front, stamps, front_pages = render_front(html, anchor, numbered, templates)
-        cache.put(key, {"front_pages": front_pages}, [front, stamps])
+        front, stamps = render_front(html, anchor, numbered, templates)
+        cache.put(key, {}, [front, stamps])
     sections = [(parts[d.slug].body_pdf, parts[d.slug].front_pages) for d in report.directors]
-    return assemble_pack(front, front_pages, stamps, sections)
+    return assemble_pack(front, stamps, sections)
 
 
 # Page rules or breaks that depend on a page's side or position: a section laid out in
