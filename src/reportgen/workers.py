@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -46,7 +47,13 @@ class RenderPool:
 
             # Even one job goes to a worker: the main process renders HTML meanwhile.
             workers = min(self.workers, len(items))
-            self._pool = multiprocessing.get_context("fork").Pool(workers)
+            # Objects alive now (modules, the report) are the workers' too: frozen, the
+            # workers' collections skip them (and do not touch, so copy, their pages).
+            gc.freeze()
+            try:
+                self._pool = multiprocessing.get_context("fork").Pool(workers)
+            finally:
+                gc.unfreeze()
         return self._all_then_stop(self._pool.imap_unordered(function, items))
 
     def _all_then_stop(self, results: Iterator[Result]) -> Iterator[Result]:
