@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -153,7 +154,14 @@ def first_page_with(document: Any, anchor: str) -> int:
     raise SplitError(f"no element with id {anchor!r}")
 
 
-def render_director(html: str, anchor: str, project_templates: Path | None) -> DirectorPdfs:
+# Told, as soon as a director is laid out, what the pack's front needs: the section's
+# page names and page-number boxes (see render_front).
+OnLayout = Callable[[tuple[str, ...], frozenset[str]], None]
+
+
+def render_director(
+    html: str, anchor: str, project_templates: Path | None, on_layout: OnLayout | None = None
+) -> DirectorPdfs:
     """Lays out a director's own pack once; writes its body, then its page numbers alone.
 
     Stamping the numbers on the body gives the director's PDF; writing the section's
@@ -165,15 +173,17 @@ def render_director(html: str, anchor: str, project_templates: Path | None) -> D
     document = _html(html, project_templates).render()
     start = first_page_with(document, anchor)
     numbers = [_numbers(page) for page in document.pages]
+    section = document.pages[start:]
+    names = tuple(str(page._page_box.page_type.name) for page in section)
+    numbered = frozenset(str(box.at_keyword) for page in numbers[start:] for box in page)
+    if on_layout is not None:
+        on_layout(names, numbered)
     for page, shown in zip(document.pages, numbers, strict=True):
         _set_children(page, tuple(box for box in _children(page) if box not in shown))
     body = _write(document)
     for page, shown in zip(document.pages, numbers, strict=True):
         _set_children(page, shown, stamp=True)
     stamps = _write(document, tagged=False)
-    section = document.pages[start:]
-    names = tuple(str(page._page_box.page_type.name) for page in section)
-    numbered = frozenset(str(box.at_keyword) for page in numbers[start:] for box in page)
     return DirectorPdfs(stamp_pdf(body, stamps), body, start, names, numbered)
 
 

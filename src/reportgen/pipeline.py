@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportgen.cache import RenderCache
-from reportgen.compute import Report
 from reportgen.pdf import (
     SLOT_PAGE,
     DirectorPdfs,
@@ -20,7 +19,7 @@ from reportgen.pdf import (
 )
 from reportgen.render import Renderer
 from reportgen.templating import template_search_path
-from reportgen.workers import RenderPool
+from reportgen.workers import RenderPool, notify
 
 # Called after each unit of PDF work with (done, total, what was just done).
 Progress = Callable[[int, int, str], None]
@@ -43,13 +42,33 @@ def section_anchor(slug: str) -> str:
     return f"director-{slug}"
 
 
+@dataclass(frozen=True)
+class SectionLayout:
+    """What the pack's front needs of a director's laid-out section."""
+
+    page_names: tuple[str, ...]  # each page's @page name ("" when unnamed)
+    numbered_boxes: frozenset[str]  # the margin boxes showing page numbers
+
+
 def _render_job(item: tuple[DirectorJob, Path | None]) -> tuple[str, DirectorPdfs]:
     job, templates = item
-    pdfs = render_director(job.html, section_anchor(job.slug), templates)
+
+    def laid_out(names: tuple[str, ...], numbered: frozenset[str]) -> None:
+        notify((job.slug, SectionLayout(names, numbered)))  # the front can start now
+
+    try:
+        pdfs = render_director(job.html, section_anchor(job.slug), templates, laid_out)
+    except BaseException:
+        notify((job.slug, None))  # whoever waits for this layout must stop waiting
+        raise
     # A laid-out document is a web of cycles: free it now, before the next director,
     # not whenever the collector next runs (measured: lower peak memory per worker).
     gc.collect()
     return job.slug, pdfs
+
+
+def _render_front_job(item: tuple[str, str, frozenset[str], Path | None]) -> tuple[bytes, bytes]:
+    return render_front(*item)
 
 
 def _render_all(
@@ -75,24 +94,83 @@ def _stored_director(cache: RenderCache, key: str) -> DirectorPdfs | None:
         return None  # not what this version stores: lay it out again
 
 
-def director_pdfs(
-    report: Report,
-    htmls: dict[str, str],
+FrontTask = Callable[[], tuple[bytes, bytes]]
+
+
+def _front(
+    renderer: Renderer,
+    layouts: dict[str, SectionLayout],
     cache: RenderCache,
     templates: Path | None,
+    pool: RenderPool,
+) -> FrontTask:
+    """Starts the pack's front (cover, summary, a slot page per section page; see
+    render_front) on a free worker, unless stored; returns the way to its PDF and stamps."""
+    # Unnamed section pages get slots named SLOT_PAGE, whose unneeded margin boxes
+    # are skipped: the same @page rules apply to them as to unnamed pages otherwise.
+    slots = {
+        slug: tuple(name or SLOT_PAGE for name in layout.page_names)
+        for slug, layout in layouts.items()
+    }
+    numbered = frozenset().union(*(layout.numbered_boxes for layout in layouts.values()))
+    html = renderer.pack_front_html(slots)
+    key = cache.key(f"{sorted(numbered)}\0{html}")
+    stored = cache.get(key)
+    if stored is not None:
+        _meta, (front, stamps) = stored
+        return lambda: (front, stamps)
+    anchor = section_anchor(renderer.report.directors[0].slug)
+    task = pool.submit(_render_front_job, (html, anchor, numbered, templates))
+
+    def finished() -> tuple[bytes, bytes]:
+        front, stamps = task()
+        cache.put(key, {}, [front, stamps])
+        return front, stamps
+
+    return finished
+
+
+def _front_once_laid_out(
+    renderer: Renderer,
+    layouts: dict[str, SectionLayout],
+    waiting: set[str],
+    cache: RenderCache,
+    pool: RenderPool,
+) -> FrontTask | None:
+    """Waits until the workers have laid out every director in `waiting`, then starts
+    the front, while they still write their PDFs. None if a director failed: its
+    error comes with the results."""
+    for slug, layout in pool.notices():
+        if layout is None:
+            return None
+        layouts[slug] = layout
+        waiting.discard(slug)
+        if not waiting:
+            break
+    return _front(renderer, layouts, cache, renderer.project_templates, pool)
+
+
+def split_pack_pdf(
+    renderer: Renderer,
+    htmls: dict[str, str],
+    cache: RenderCache,
     pool: RenderPool,
     progress: Progress,
     meanwhile: Callable[[], object],
     deliver: Deliver,
-) -> dict[str, DirectorPdfs]:
-    """Every director laid out once, from the cache where the inputs are unchanged.
+) -> bytes:
+    """Every director laid out once, from the cache where the inputs are unchanged, and
+    the pack joined from their sections and a front laid out with slot pages.
 
     `meanwhile` is called once the workers have their jobs, to do other work in parallel.
     Each director's own PDF goes to `deliver` as it comes, not kept: the pack needs
     only the bodies (at 1,000 indicators, holding both tipped memory over 300 MB).
     """
+    from reportgen.assemble import assemble_pack  # pikepdf: only when building
+
+    report, templates = renderer.report, renderer.project_templates
     total = len(report.directors) + 1
-    results: dict[str, DirectorPdfs] = {}
+    parts: dict[str, DirectorPdfs] = {}
     jobs = []
     for director in report.directors:
         html = htmls[director.slug]
@@ -100,12 +178,17 @@ def director_pdfs(
         stored = _stored_director(cache, job.key)
         if stored is not None:
             deliver(job.slug, stored.director_pdf)
-            results[job.slug] = replace(stored, director_pdf=b"")
-            progress(len(results), total, f"{director.name} (unchanged)")
+            parts[job.slug] = replace(stored, director_pdf=b"")
+            progress(len(parts), total, f"{director.name} (unchanged)")
         else:
             jobs.append(job)
     laid_out = _render_all(jobs, templates, pool)
     meanwhile()
+    layouts = {slug: SectionLayout(p.page_names, p.numbered_boxes) for slug, p in parts.items()}
+    front = None
+    if pool.in_workers:
+        waiting = {job.slug for job in jobs}
+        front = _front_once_laid_out(renderer, layouts, waiting, cache, pool)
     for job, pdfs in laid_out:
         meta = {
             "front_pages": pdfs.front_pages,
@@ -114,33 +197,14 @@ def director_pdfs(
         }
         cache.put(job.key, meta, [pdfs.director_pdf, pdfs.body_pdf])
         deliver(job.slug, pdfs.director_pdf)
-        results[job.slug] = replace(pdfs, director_pdf=b"")
-        progress(len(results), total, job.name)
-    return results
-
-
-def pack_pdf(
-    renderer: Renderer, parts: dict[str, DirectorPdfs], cache: RenderCache, templates: Path | None
-) -> bytes:
-    """The whole pack from the directors' sections and a front laid out with slot pages."""
-    from reportgen.assemble import assemble_pack  # pikepdf: only when building
-
-    report = renderer.report
-    # Unnamed section pages get slots named SLOT_PAGE, whose unneeded margin boxes
-    # are skipped: the same @page rules apply to them as to unnamed pages otherwise.
-    slots = {slug: tuple(n or SLOT_PAGE for n in pdfs.page_names) for slug, pdfs in parts.items()}
-    numbered = frozenset().union(*(pdfs.numbered_boxes for pdfs in parts.values()))
-    html = renderer.pack_front_html(slots)
-    key = cache.key(f"{sorted(numbered)}\0{html}")
-    stored = cache.get(key)
-    if stored is not None:
-        _meta, (front, stamps) = stored
-    else:
-        anchor = section_anchor(report.directors[0].slug)
-        front, stamps = render_front(html, anchor, numbered, templates)
-        cache.put(key, {}, [front, stamps])
+        parts[job.slug] = replace(pdfs, director_pdf=b"")
+        layouts[job.slug] = SectionLayout(pdfs.page_names, pdfs.numbered_boxes)
+        progress(len(parts), total, job.name)
+    if front is None:  # laid out in this process, or a director failed
+        front = _front(renderer, layouts, cache, templates, pool)
+    front_pdf, stamps = front()
     sections = [(parts[d.slug].body_pdf, parts[d.slug].front_pages) for d in report.directors]
-    return assemble_pack(front, stamps, sections)
+    return assemble_pack(front_pdf, stamps, sections)
 
 
 # Page rules or breaks that depend on a page's side or position: a section laid out in
@@ -194,8 +258,7 @@ def render_pack_pdfs(
     try:
         if not report.directors or page_sides_matter(templates):
             raise SplitError("nothing to split, or pages styled by side")
-        parts = director_pdfs(report, htmls, cache, templates, pool, progress, once, deliver)
-        pack = pack_pdf(renderer, parts, cache, templates)
+        pack = split_pack_pdf(renderer, htmls, cache, pool, progress, once, deliver)
     except SplitError:
         for done, director in enumerate(report.directors, start=1):
             deliver(director.slug, render_pdf(htmls[director.slug], templates))

@@ -7,10 +7,26 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.pool import Pool
+from multiprocessing.queues import SimpleQueue
 from types import TracebackType
 from typing import Any, TypeVar
 
 Result = TypeVar("Result")
+
+# In a worker, where notify() sends its messages (set as the worker starts).
+_notices: SimpleQueue[Any] | None = None
+
+
+def _start_worker(notices: SimpleQueue[Any]) -> None:
+    global _notices
+    _notices = notices
+
+
+def notify(message: Any) -> None:
+    """Sends a message from a job, while it runs, to RenderPool.notices() (a no-op when
+    the job runs in the main process: nobody waits for it there)."""
+    if _notices is not None:
+        _notices.put(message)
 
 
 def core_count() -> int:
@@ -32,6 +48,7 @@ class RenderPool:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers if workers is not None else core_count()
         self._pool: Pool | None = None
+        self._notices: SimpleQueue[Any] | None = None
 
     def map_unordered(
         self, function: Callable[[Any], Result], items: Sequence[Any]
@@ -51,19 +68,41 @@ class RenderPool:
             # workers' collections skip them (and do not touch, so copy, their pages).
             gc.freeze()
             try:
-                self._pool = multiprocessing.get_context("fork").Pool(workers)
+                context = multiprocessing.get_context("fork")
+                self._notices = context.SimpleQueue()
+                self._pool = context.Pool(workers, _start_worker, (self._notices,))
             finally:
                 gc.unfreeze()
         return self._all_then_stop(self._pool.imap_unordered(function, items))
+
+    @property
+    def in_workers(self) -> bool:
+        """Whether the jobs started last run in worker processes (so send notices)."""
+        return self._pool is not None
+
+    def notices(self) -> Iterator[Any]:
+        """The messages the running jobs send with notify(), as they come; forever, so
+        the caller stops when it has what it waits for. Only while in_workers."""
+        assert self._notices is not None, "no jobs are running in workers"
+        while True:
+            yield self._notices.get()
+
+    def submit(self, function: Callable[[Any], Result], item: Any) -> Callable[[], Result]:
+        """Starts function(item) in a worker once one is free, if jobs are running there,
+        else runs it in this process when its result is asked for. Returns that ask."""
+        if self._pool is None:
+            return lambda: function(item)
+        pending = self._pool.apply_async(function, (item,))
+        return pending.get
 
     def _all_then_stop(self, results: Iterator[Result]) -> Iterator[Result]:
         """Yields every result, then ends the workers: idle, they would still hold memory
         while the main process assembles the pack (measured: 215 MB at 1,000 indicators)."""
         yield from results
         if self._pool is not None:
-            self._pool.close()
+            self._pool.close()  # a task submitted meanwhile still runs: join() waits for it
             self._pool.join()
-            self._pool = None
+            self._pool = self._notices = None
 
     def __enter__(self) -> RenderPool:
         return self
