@@ -1,0 +1,96 @@
+"""The render pool: jobs tell the main process what they have done before they end, and
+work started late runs on a free worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reportgen import pipeline
+from reportgen.main import build
+from reportgen.workers import RenderPool, notify
+
+from .pipeline_project import make_project
+
+
+def _half_done(item: int) -> tuple[int, int]:
+    notify(("laid out", item, os.getpid()))
+    return item, os.getpid()
+
+
+def _pid(_item: object) -> int:
+    return os.getpid()
+
+
+def test_jobs_send_notices_while_they_run_and_late_work_runs_in_a_worker() -> None:
+    with RenderPool(2) as pool:
+        results = pool.map_unordered(_half_done, [1, 2, 3])
+        assert pool.in_workers
+        notices = []
+        for notice in pool.notices():
+            notices.append(notice)
+            if len(notices) == 3:
+                break
+        late = pool.submit(_pid, None)
+        done = sorted(results)
+    assert sorted(item for _, item, _ in notices) == [1, 2, 3]
+    assert {pid for _, _, pid in notices} <= {pid for _, pid in done}
+    assert os.getpid() not in {pid for _, pid in done}
+    assert late() != os.getpid()
+
+
+def test_without_workers_everything_runs_here_when_asked() -> None:
+    pool = RenderPool(1)
+    results = pool.map_unordered(_half_done, [1])
+    assert not pool.in_workers
+    late = pool.submit(_pid, None)
+    assert list(results) == [(1, os.getpid())] and late() == os.getpid()
+
+
+@pytest.fixture
+def front_pids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where each layout of the pack's front writes the id of the process it ran in."""
+    log = tmp_path / "front-pids"
+    real = pipeline.render_front
+
+    def recording(*args: Any) -> Any:
+        with log.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(*args)
+
+    monkeypatch.setattr(pipeline, "render_front", recording)  # inherited by forked workers
+    return log
+
+
+def test_the_front_is_laid_out_by_a_worker_when_directors_are(tmp_path: Path, front_pids: Path) -> None:
+    result = build(make_project(tmp_path / "project"), out=tmp_path / "out", pool=RenderPool(2))
+    assert (result.output_dir / "report.pdf").is_file()
+    pids = front_pids.read_text().split()
+    assert len(pids) == 1 and int(pids[0]) != os.getpid()
+
+
+def test_a_director_failing_in_a_worker_fails_the_build_without_waiting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The main process waits for every director's layout before starting the front: a
+    director that fails must end that wait, and its error must reach the caller."""
+
+    def failing(*_args: Any) -> Any:
+        raise RuntimeError("layout failed")
+
+    def hung(*_args: Any) -> None:
+        raise TimeoutError("the build still waits for a director that failed")
+
+    monkeypatch.setattr(pipeline, "render_director", failing)
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(120)
+    try:
+        with pytest.raises(RuntimeError, match="layout failed"), RenderPool(2) as pool:
+            build(make_project(tmp_path / "project"), out=tmp_path / "out", pool=pool)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
