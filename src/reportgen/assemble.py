@@ -31,14 +31,18 @@ def _stamp(page: pikepdf.Page, stamp: pikepdf.Page, number: int) -> None:
     form = stamp.as_form_xobject()
     name = page.add_resource(form, Name.XObject, name=Name(f"/ReportgenPageNumber{number}"))
     placement = page.calc_form_xobject_placement(form, name, pikepdf.Rectangle(page.trimbox))
+    # Added as streams of their own: joining them with the page's would decompress and
+    # compress again every page's content (measured: most of the pack's save time).
     page.contents_add(b"q\n", prepend=True)
     page.contents_add(b"Q\n/Artifact BMC\n" + placement + b"\nEMC\n", prepend=False)
-    page.contents_coalesce()
 
 
 def _save(pdf: Pdf) -> bytes:
     output = BytesIO()
-    pdf.save(output, deterministic_id=True)  # the same input gives the same bytes
+    # deterministic_id: the same input gives the same bytes. Object streams generated:
+    # the structure elements packed and compressed together, a third of the size and
+    # faster to write than as separate objects.
+    pdf.save(output, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return output.getvalue()
 
 
