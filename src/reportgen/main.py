@@ -59,11 +59,11 @@ def _write_pack(
         # Runs while the workers lay out the directors' pages.
         writer.write_text("report.json", report_json(report))
         writer.write_text("missing-comments.csv", chase_list_csv(report))
-        for result in report.indicators:
-            stem = result.fragment_stem
-            writer.write_text(f"fragments/{stem}.html", renderer.fragment_html(result))
+        fragments = {result.fragment_stem: renderer.fragment_html(result) for result in report.indicators}
+        for stem, fragment in fragments.items():
+            writer.write_text(f"fragments/{stem}.html", fragment)
         index = renderer.fragments_index_name()
-        writer.write_text(f"fragments/{index}", renderer.fragments_index_html())
+        writer.write_text(f"fragments/{index}", renderer.fragments_index_html(fragments))
         writer.write_text("report.html", renderer.pack_html())
 
     def director_pdf(slug: str, pdf: bytes) -> None:

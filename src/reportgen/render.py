@@ -60,8 +60,14 @@ class Renderer:
         stems = {result.fragment_stem.lower() for result in self.report.indicators}
         return "_index.html" if "index" in stems else "index.html"
 
-    def fragments_index_html(self) -> str:
-        """fragments/index.html: every fragment previewed, with its HTML and a copy button."""
-        fragments = [(result, self.fragment_html(result)) for result in self.report.indicators]
+    def fragments_index_html(self, fragments: dict[str, str] | None = None) -> str:
+        """fragments/index.html: every fragment previewed, with its HTML and a copy button.
+
+        `fragments` are the fragments' HTML by file stem, if already rendered."""
+        shown = fragments or {}
+        fragments_shown = [
+            (result, shown.get(result.fragment_stem) or self.fragment_html(result))
+            for result in self.report.indicators
+        ]
         template = self.environment.get_template("fragments_index.html")
-        return template.render(report=self.report, fragments=fragments, language=self.language)
+        return template.render(report=self.report, fragments=fragments_shown, language=self.language)
