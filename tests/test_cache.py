@@ -65,6 +65,20 @@ def test_one_changed_comment_lays_out_only_its_director(project: Path, renders: 
     assert "A late addition." in text(out / "report.pdf")
 
 
+def test_a_rebuild_writes_the_bytes_a_fresh_build_writes(project: Path, renders: list[str]) -> None:
+    """Stored sections are joined into the pack while the changed one is laid out, so in
+    another order than a fresh build joins them: the files must not show it."""
+    rebuild(project, renders)
+    (project / "data" / "comments.csv").write_text(comments_csv(" A late addition.", long=False))
+    assert rebuild(project, renders) == ["cy-fox"]
+    fresh = build(project, out=project.parent / "fresh", use_cache=False).output_dir
+    cached = project.parent / "out" / fresh.name
+    files = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(cached) for p in cached.rglob("*") if p.is_file())
+    for name in files:
+        assert (fresh / name).read_bytes() == (cached / name).read_bytes(), name
+
+
 def test_a_changed_setting_template_or_css_lays_out_everyone(
     project: Path, renders: list[str]
 ) -> None:

@@ -168,7 +168,7 @@ def render_director(
     pages twice, with and without them, would cost a second full write. The section
     starts on the page holding the element `anchor`.
     """
-    from reportgen.assemble import stamp_pdf  # pikepdf: only when rendering
+    from reportgen.stamping import stamp_pdf  # pikepdf: only when rendering
 
     document = _html(html, project_templates).render()
     start = first_page_with(document, anchor)
@@ -192,7 +192,7 @@ def _keep_link_targets(front: list[Any], slots: list[Any]) -> None:
 
     The front's PDF leaves the slots out, and WeasyPrint drops a link whose anchor it
     does not write: the contents' links to the sections would go. Kept as names, they
-    are pointed at the sections' own pages when the pack is joined (see assemble).
+    are pointed at the sections' own pages when the pack is joined (see packjoin).
     """
     for slot in slots:
         for name, position in slot.anchors.items():

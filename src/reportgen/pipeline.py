@@ -165,8 +165,11 @@ def split_pack_pdf(
     `meanwhile` is called once the workers have their jobs, to do other work in parallel.
     Each director's own PDF goes to `deliver` as it comes, not kept: the pack needs
     only the bodies (at 1,000 indicators, holding both tipped memory over 300 MB).
+    Stored sections are joined while the workers lay out the others (a re-build after
+    one comment is then mostly that); new ones once the front is made, so the main
+    process grows only after the workers are done.
     """
-    from reportgen.assemble import assemble_pack  # pikepdf: only when building
+    from reportgen.packjoin import PackJoiner  # pikepdf: only when building
 
     report, templates = renderer.report, renderer.project_templates
     total = len(report.directors) + 1
@@ -184,9 +187,13 @@ def split_pack_pdf(
             jobs.append(job)
     laid_out = _render_all(jobs, templates, pool)
     meanwhile()
+    joiner, joined = PackJoiner(), set()
     layouts = {slug: SectionLayout(p.page_names, p.numbered_boxes) for slug, p in parts.items()}
     front = None
     if pool.in_workers:
+        for slug, stored in parts.items():
+            joiner.add_section(slug, stored.body_pdf, stored.front_pages)
+            joined.add(slug)
         waiting = {job.slug for job in jobs}
         front = _front_once_laid_out(renderer, layouts, waiting, cache, pool)
     for job, pdfs in laid_out:
@@ -203,8 +210,11 @@ def split_pack_pdf(
     if front is None:  # laid out in this process, or a director failed
         front = _front(renderer, layouts, cache, templates, pool)
     front_pdf, stamps = front()
-    sections = [(parts[d.slug].body_pdf, parts[d.slug].front_pages) for d in report.directors]
-    return assemble_pack(front_pdf, stamps, sections)
+    for director in report.directors:
+        if director.slug not in joined:
+            part = parts[director.slug]
+            joiner.add_section(director.slug, part.body_pdf, part.front_pages)
+    return joiner.finish(front_pdf, stamps, [director.slug for director in report.directors])
 
 
 # Page rules or breaks that depend on a page's side or position: a section laid out in

@@ -60,7 +60,7 @@ class RenderPool:
         if self._pool is None:
             import weasyprint  # noqa: F401  # imported once here, inherited by the workers
 
-            import reportgen.assemble  # noqa: F401  # pikepdf
+            import reportgen.packjoin  # noqa: F401  # pikepdf
 
             # Even one job goes to a worker: the main process renders HTML meanwhile.
             workers = min(self.workers, len(items))
