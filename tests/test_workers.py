@@ -26,7 +26,7 @@ def _pid(_item: object) -> int:
     return os.getpid()
 
 
-def test_jobs_send_notices_while_they_run_and_late_work_runs_in_another_process() -> None:
+def test_jobs_send_notices_while_they_run_and_late_work_runs_in_a_worker() -> None:
     with RenderPool(2) as pool:
         results = pool.map_unordered(_half_done, [1, 2, 3])
         assert pool.in_workers
@@ -94,24 +94,3 @@ def test_a_director_failing_in_a_worker_fails_the_build_without_waiting(
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
-
-
-def _slow_pid(_item: object) -> int:
-    import time
-
-    time.sleep(1.5)
-    return os.getpid()
-
-
-def test_the_jobs_workers_end_without_waiting_for_late_work() -> None:
-    """Late work (the pack's front) runs in a process of its own, so the jobs' workers do
-    not idle with their memory until it is done."""
-    import multiprocessing
-
-    with RenderPool(2) as pool:
-        results = pool.map_unordered(_half_done, [1, 2])
-        late = pool.submit(_slow_pid, None)
-        assert len(list(results)) == 2
-        assert len(multiprocessing.active_children()) == 1  # the late work's process only
-        assert late() != os.getpid()
-    assert multiprocessing.active_children() == []

@@ -49,7 +49,6 @@ class RenderPool:
         self.workers = workers if workers is not None else core_count()
         self._pool: Pool | None = None
         self._notices: SimpleQueue[Any] | None = None
-        self._extra: list[Pool] = []  # processes started by submit()
 
     def map_unordered(
         self, function: Callable[[Any], Result], items: Sequence[Any]
@@ -89,35 +88,19 @@ class RenderPool:
             yield self._notices.get()
 
     def submit(self, function: Callable[[Any], Result], item: Any) -> Callable[[], Result]:
-        """Starts function(item) now in a process of its own, if jobs are running in
-        workers, else runs it in this process when its result is asked for. Returns
-        that ask.
-
-        Its own process, not the next free worker: the jobs' workers can then end as
-        soon as the jobs are done, rather than idle with their memory until it is.
-        """
+        """Starts function(item) in a worker once one is free, if jobs are running there,
+        else runs it in this process when its result is asked for. Returns that ask."""
         if self._pool is None:
             return lambda: function(item)
-        extra = multiprocessing.get_context("fork").Pool(1)
-        self._extra.append(extra)
-        pending = extra.apply_async(function, (item,))
-
-        def result() -> Result:
-            value = pending.get()
-            if extra in self._extra:  # not already ended with the pool
-                extra.close()
-                extra.join()
-                self._extra.remove(extra)
-            return value
-
-        return result
+        pending = self._pool.apply_async(function, (item,))
+        return pending.get
 
     def _all_then_stop(self, results: Iterator[Result]) -> Iterator[Result]:
         """Yields every result, then ends the workers: idle, they would still hold memory
         while the main process assembles the pack (measured: 215 MB at 1,000 indicators)."""
         yield from results
         if self._pool is not None:
-            self._pool.close()
+            self._pool.close()  # a task submitted meanwhile still runs: join() waits for it
             self._pool.join()
             self._pool = self._notices = None
 
@@ -130,10 +113,10 @@ class RenderPool:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        for pool in [*self._extra, *([self._pool] if self._pool is not None else [])]:
-            if kind is None:
-                pool.close()
-            else:
-                pool.terminate()  # a failed build should not wait for its workers
-            pool.join()
-        self._extra.clear()
+        if self._pool is None:
+            return
+        if kind is None:
+            self._pool.close()
+        else:
+            self._pool.terminate()  # a failed build should not wait for its workers
+        self._pool.join()
