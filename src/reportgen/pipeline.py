@@ -1,4 +1,4 @@
-"""The PDFs of a pack: each director laid out once, in parallel, cached; the pack assembled."""
+"""The PDFs of a pack: each director laid out once, in parallel, cached; the pack joined."""
 
 from __future__ import annotations
 
