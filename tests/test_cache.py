@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from reportgen import pipeline
+from reportgen import parts
 from reportgen.cache import RenderCache
 from reportgen.main import build, clear_cache
 
@@ -20,14 +20,14 @@ from .pipeline_project import SLUGS, comments_csv, make_project
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The slugs of the directors laid out (in the pool or not), as each one finishes."""
     laid_out: list[str] = []
-    real = pipeline._render_all
+    real = parts._render_all
 
-    def counting(jobs: list[pipeline.DirectorJob], *rest: Any) -> Iterator[Any]:
+    def counting(jobs: list[parts.DirectorJob], *rest: Any) -> Iterator[Any]:
         for job, pdfs in real(jobs, *rest):
             laid_out.append(job.slug)
             yield job, pdfs
 
-    monkeypatch.setattr(pipeline, "_render_all", counting)
+    monkeypatch.setattr(parts, "_render_all", counting)
     return laid_out
 
 

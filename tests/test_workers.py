@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from reportgen import pipeline
+from reportgen import parts
 from reportgen.main import build
 from reportgen.workers import RenderPool, notify
 
@@ -55,14 +55,14 @@ def test_without_workers_everything_runs_here_when_asked() -> None:
 def front_pids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Where each layout of the pack's front writes the id of the process it ran in."""
     log = tmp_path / "front-pids"
-    real = pipeline.render_front
+    real = parts.render_front
 
     def recording(*args: Any) -> Any:
         with log.open("a") as out:
             out.write(f"{os.getpid()}\n")
         return real(*args)
 
-    monkeypatch.setattr(pipeline, "render_front", recording)  # inherited by forked workers
+    monkeypatch.setattr(parts, "render_front", recording)  # inherited by forked workers
     return log
 
 
@@ -85,7 +85,7 @@ def test_a_director_failing_in_a_worker_fails_the_build_without_waiting(
     def hung(*_args: Any) -> None:
         raise TimeoutError("the build still waits for a director that failed")
 
-    monkeypatch.setattr(pipeline, "render_director", failing)
+    monkeypatch.setattr(parts, "render_director", failing)
     previous = signal.signal(signal.SIGALRM, hung)
     signal.alarm(120)
     try:
