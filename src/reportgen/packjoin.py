@@ -190,13 +190,3 @@ class PackJoiner:
             pack.Root[key] = pack.copy_foreign(value) if value.is_indirect else value
         if "/Info" in front.trailer:
             pack.trailer.Info = pack.copy_foreign(front.trailer.Info)
-
-
-def join_pack(front: bytes, stamps: bytes, parts: Sequence[tuple[bytes, int]]) -> bytes:
-    """The whole pack at once from its front, its stamps and (body PDF, first section
-    page) per director, in order."""
-    joiner = PackJoiner()
-    for index, (body, first_page) in enumerate(parts):
-        joiner.add_section(str(index), body, first_page)
-    return joiner.finish(front, stamps, [str(index) for index in range(len(parts))])
-

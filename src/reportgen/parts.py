@@ -74,6 +74,10 @@ def _render_all(
     return ((by_slug[slug], pdfs) for slug, pdfs in results)
 
 
+def _layouts(parts: dict[str, DirectorPdfs]) -> dict[str, SectionLayout]:
+    return {slug: SectionLayout(p.page_names, p.numbered_boxes) for slug, p in parts.items()}
+
+
 def _stored_director(cache: RenderCache, key: str) -> DirectorPdfs | None:
     stored = cache.get(key)
     if stored is None:
@@ -180,14 +184,13 @@ def split_pack_pdf(
     laid_out = _render_all(jobs, templates, pool)
     meanwhile()
     joiner, joined = PackJoiner(), set()
-    layouts = {slug: SectionLayout(p.page_names, p.numbered_boxes) for slug, p in parts.items()}
     front = None
     if pool.in_workers:
         for slug, stored in parts.items():
             joiner.add_section(slug, stored.body_pdf, stored.front_pages)
             joined.add(slug)
         waiting = {job.slug for job in jobs}
-        front = _front_once_laid_out(renderer, layouts, waiting, cache, pool)
+        front = _front_once_laid_out(renderer, _layouts(parts), waiting, cache, pool)
     for job, pdfs in laid_out:
         meta = {
             "front_pages": pdfs.front_pages,
@@ -197,10 +200,9 @@ def split_pack_pdf(
         cache.put(job.key, meta, [pdfs.director_pdf, pdfs.body_pdf])
         deliver(job.slug, pdfs.director_pdf)
         parts[job.slug] = replace(pdfs, director_pdf=b"")
-        layouts[job.slug] = SectionLayout(pdfs.page_names, pdfs.numbered_boxes)
         progress(len(parts), total, job.name)
     if front is None:  # laid out in this process, or a director failed
-        front = _front(renderer, layouts, cache, templates, pool)
+        front = _front(renderer, _layouts(parts), cache, templates, pool)
     front_pdf, stamps = front()
     for director in report.directors:
         if director.slug not in joined:
