@@ -106,3 +106,48 @@ def test_duplicate_yaml_keys_are_an_error(tmp_path: Path) -> None:
 def test_comments_file_may_be_absent(tmp_path: Path) -> None:
     project, _ = load_project(write_project(tmp_path, GOOD_INDICATOR, GOOD_VALUES, comments=None))
     assert project.comments == ()
+
+
+FALLBACK_CHECK = """\
+import sys
+sys.modules["yaml._yaml"] = None  # as if PyYAML were built without libyaml
+from pathlib import Path
+from reportgen import yamlfile
+assert yamlfile._Events is yamlfile._PythonEvents
+for name in sys.argv[1:]:
+    try:
+        data = yamlfile.load_yaml(Path(name))
+        print(repr(data), [(k, v.line) for k, v in getattr(data, "nodes", {}).items()])
+    except yamlfile.YamlLoadError as error:
+        print(error.line, error.message)
+"""
+
+
+def test_yaml_reads_the_same_without_libyaml(tmp_path: Path) -> None:
+    """Events come from libyaml when PyYAML has it; PyYAML's own parser gives the same
+    values, lines and limits."""
+    import subprocess
+    import sys
+
+    from reportgen import yamlfile
+
+    assert yamlfile._Events is not yamlfile._PythonEvents, "this PyYAML has libyaml"
+    bad = REPO / "tests" / "projects" / "bad"
+    names = [str(REPO / "config" / "indicators.yaml"), str(REPO / "config" / "report.yaml")]
+    cases = ("deep_nesting", "billion_laughs", "alias_bomb", "alias_cycle", "duplicate_key", "python_tag")
+    names += sorted(str(path) for case in cases for path in (bad / f"yaml_{case}").rglob("*.yaml"))
+    assert len(names) == 2 + len(cases)
+
+    def shown(data: object) -> str:
+        if isinstance(data, yamlfile.YamlLoadError):
+            return f"{data.line} {data.message}"
+        return f"{data!r} {[(k, v.line) for k, v in getattr(data, 'nodes', {}).items()]}"
+
+    expected = []
+    for name in names:
+        try:
+            expected.append(shown(yamlfile.load_yaml(Path(name))))
+        except yamlfile.YamlLoadError as error:
+            expected.append(shown(error))
+    result = subprocess.run([sys.executable, "-c", FALLBACK_CHECK, *names], capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines() == expected

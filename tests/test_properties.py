@@ -139,7 +139,8 @@ def test_parse_decimal_accepts_or_says_why(text: str) -> None:
     except ValueError as error:
         assert str(error)
     else:
-        assert value.is_finite() and str(value) == text.strip().lstrip("+")
+        # Exactly the number written, to the places written ("00" is 0; "7.50" keeps its 0)
+        assert value.is_finite() and value.as_tuple() == Decimal(text.strip()).as_tuple()
 
 
 @FAST

@@ -5,9 +5,15 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 from reportgen.inputfile import InputFileError, read_input
 from reportgen.linedata import LineDict, LineList, Node
@@ -61,11 +67,36 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
     return size
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, with line-aware containers, exact decimals and hard limits."""
+class _PythonEvents(Reader, Scanner, Parser):
+    """PyYAML's own reader, scanner and parser: the text as events."""
 
     def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+
+
+if TYPE_CHECKING:
+    _Events = _PythonEvents
+else:
+    try:  # libyaml turns the text into events ten times faster than PyYAML's parser
+        from yaml._yaml import CParser as _Events
+    except ImportError:  # PyYAML built without libyaml
+        _Events = _PythonEvents
+
+
+class _Loader(Composer, SafeConstructor, Resolver, _Events):
+    """PyYAML's safe loader, with line-aware containers, exact decimals and hard limits.
+
+    The events come from libyaml where PyYAML has it; the nodes are composed here, in
+    Python, so that every alias and every level of nesting passes the limits below.
+    """
+
+    def __init__(self, stream: str) -> None:
+        _Events.__init__(self, stream)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
         self.alias_count = 0
         self.depth = 0
 
@@ -139,9 +170,12 @@ class _Loader(yaml.SafeLoader):
         return str(node.value)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_line_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_line_sequence)
-_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_exact_float)
+_Loader.yaml_constructors = {
+    **SafeConstructor.yaml_constructors,
+    "tag:yaml.org,2002:map": _Loader.construct_line_mapping,
+    "tag:yaml.org,2002:seq": _Loader.construct_line_sequence,
+    "tag:yaml.org,2002:float": _Loader.construct_exact_float,
+}
 
 
 def _parse(text: str) -> Any:
@@ -173,6 +207,9 @@ def load_yaml(path: Path) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         what = ", ".join(part for part in (error.context, error.problem) if part)
+        if "maximum nesting depth" in what:  # libyaml's own limit (1,000) met first
+            what = f"nested more than {MAX_DEPTH} levels deep"
+            raise YamlLoadError(mark.line + 1 if mark else None, what) from None
         raise YamlLoadError(mark.line + 1 if mark else None, f"invalid YAML: {what}") from None
     except yaml.YAMLError as error:
         raise YamlLoadError(None, f"invalid YAML: {error}") from None
