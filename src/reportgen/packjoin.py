@@ -74,23 +74,24 @@ def _copy_tags(pack: Pdf, part: Pdf, pages: PageMap) -> _Tags:
     return tags
 
 
-def _last_object_number(pdf: Pdf) -> int:
-    objects = pdf.objects  # in object number order
-    return int(objects[-1].objgen[0]) if len(objects) else 0
+def _next_object_number(pdf: Pdf) -> int:
+    """The number qpdf will give the next new object: one past the highest (found by
+    making a throwaway object, which is never saved: nothing refers to it)."""
+    return int(pdf.make_indirect(Dictionary()).objgen[0])
 
 
-def _own_streams(pack: Pdf, last_before: int) -> int:
-    """Copies into the pack the data of the streams numbered after `last_before` (copied
+def _own_streams(pack: Pdf, first: int) -> int:
+    """Copies into the pack the data of the streams numbered from `first` on (copied
     from a part: qpdf would read their data from the part's file only when saving).
 
-    Returns the pack's last object number."""
-    last = _last_object_number(pack)
-    for number in range(last_before + 1, last + 1):
+    Returns the number the next object copied in will get."""
+    end = _next_object_number(pack)
+    for number in range(first, end):
         stream = pack.get_object(number, 0)
         if isinstance(stream, pikepdf.Stream):
             encoding: Any = (stream.get("/Filter"), stream.get("/DecodeParms"))
             stream.write(stream.read_raw_bytes(), filter=encoding[0], decode_parms=encoding[1])
-    return last
+    return end + 1
 
 
 def _renumber(pages: Sequence[pikepdf.Object], offset: int) -> None:
@@ -109,7 +110,7 @@ class PackJoiner:
     def __init__(self) -> None:
         self._pack = Pdf.new()
         self._sections: dict[str, _Section] = {}
-        self._last_number = 0
+        self._first_new = 1  # the first object number not yet given its own streams
 
     def add_section(self, name: str, body: bytes, first_page: int) -> None:
         """Copies in the pages of a body PDF from `first_page` on, with their tags and
@@ -128,7 +129,7 @@ class PackJoiner:
                 read_outline(part.Root.get("/Outlines"), pages),
                 read_destinations(part, pages),
             )
-            self._last_number = _own_streams(pack, self._last_number)
+            self._first_new = _own_streams(pack, self._first_new)
         self._sections[name] = section
 
     def finish(self, front: bytes, stamps: bytes, order: Sequence[str]) -> bytes:
