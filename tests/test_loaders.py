@@ -149,5 +149,6 @@ def test_yaml_reads_the_same_without_libyaml(tmp_path: Path) -> None:
             expected.append(shown(yamlfile.load_yaml(Path(name))))
         except yamlfile.YamlLoadError as error:
             expected.append(shown(error))
-    result = subprocess.run([sys.executable, "-c", FALLBACK_CHECK, *names], capture_output=True, text=True, check=True)
+    command = [sys.executable, "-c", FALLBACK_CHECK, *names]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
     assert result.stdout.splitlines() == expected

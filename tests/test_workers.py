@@ -3,8 +3,10 @@ work started late runs on a free worker."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,7 @@ import pytest
 
 from reportgen import parts
 from reportgen.main import build
-from reportgen.workers import RenderPool, notify
+from reportgen.workers import RenderPool, WorkerDied, notify
 
 from .pipeline_project import make_project
 
@@ -94,3 +96,42 @@ def test_a_director_failing_in_a_worker_fails_the_build_without_waiting(
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _sleep_then_pid(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def _die(_item: object) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
+
+
+def test_a_worker_with_nothing_left_to_do_ends_while_another_works() -> None:
+    """Its memory goes back as soon as it is idle: not when the last worker is done."""
+    with RenderPool(2) as pool:
+        results = pool.map_unordered(_sleep_then_pid, [0.0, 3.0])
+        quick = next(results)
+        pool.no_more_work()
+        deadline = time.monotonic() + 2.5
+        while quick in {child.pid for child in multiprocessing.active_children()}:
+            assert time.monotonic() < deadline, "the idle worker still runs"
+            time.sleep(0.05)
+        assert len(multiprocessing.active_children()) == 1  # the other is still at work
+        slow = next(results)
+    assert slow != quick
+
+
+def test_a_worker_that_dies_fails_the_build_rather_than_hang_it() -> None:
+    previous = signal.signal(signal.SIGALRM, _timeout)
+    signal.alarm(60)
+    try:
+        with pytest.raises(WorkerDied, match="exit code -9"), RenderPool(2) as pool:
+            list(pool.map_unordered(_die, [1, 2]))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _timeout(*_args: Any) -> None:
+    raise TimeoutError("the pool still waits for a worker that died")

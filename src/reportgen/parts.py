@@ -117,6 +117,7 @@ def _front(
         return lambda: (front, stamps)
     anchor = section_anchor(renderer.report.directors[0].slug)
     task = pool.submit(_render_front_job, (html, anchor, numbered, templates))
+    pool.no_more_work()  # the front is the last: a worker that finds nothing more ends
 
     def finished() -> tuple[bytes, bytes]:
         front, stamps = task()

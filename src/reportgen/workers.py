@@ -1,32 +1,58 @@
-"""The process pool that lays out directors: one worker per core, stopped at once on failure."""
+"""The processes that lay out directors: one per core, each ending as soon as no work is left."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
+import pickle
+import queue
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from multiprocessing.pool import Pool
-from multiprocessing.queues import SimpleQueue
+from multiprocessing.process import BaseProcess
 from types import TracebackType
 from typing import Any, TypeVar
 
 Result = TypeVar("Result")
 
-# In a worker, where notify() sends its messages (set as the worker starts).
-_notices: SimpleQueue[Any] | None = None
+# In a worker, where notify() and the results go (set as the worker starts).
+_outbox: Any = None
+
+# How often the main process, while it waits, checks that no worker has died.
+LIVENESS_SECONDS = 0.5
 
 
-def _start_worker(notices: SimpleQueue[Any]) -> None:
-    global _notices
-    _notices = notices
+class WorkerDied(RuntimeError):
+    """A worker ended without finishing its work (killed, or crashed in native code)."""
 
 
 def notify(message: Any) -> None:
     """Sends a message from a job, while it runs, to RenderPool.notices() (a no-op when
     the job runs in the main process: nobody waits for it there)."""
-    if _notices is not None:
-        _notices.put(message)
+    if _outbox is not None:
+        _outbox.put(("notice", message))
+
+
+def _sendable(error: BaseException) -> BaseException:
+    """The error itself if it survives the trip to the main process, else its text."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error
+
+
+def _work(tasks: Any, outbox: Any) -> None:
+    """A worker: runs tasks until it is told there are no more (None)."""
+    global _outbox
+    _outbox = outbox
+    while (task := tasks.get()) is not None:
+        number, function, item = task
+        try:
+            outbox.put(("done", number, True, function(item)))
+        except BaseException as error:  # every failure goes back to whoever waits for it
+            outbox.put(("done", number, False, _sendable(error)))
 
 
 def core_count() -> int:
@@ -37,72 +63,133 @@ def core_count() -> int:
 
 
 class RenderPool:
-    """One worker per core at most, forked when there is work.
+    """One worker per core at most, forked when there is work, ended when there is none.
 
     Forked after the main process has imported WeasyPrint (and pikepdf), so workers
     share those modules' memory and do not import them again: on two cores, starting
-    workers earlier to import in parallel measured slower. A failed build stops its
-    workers at once. With one core, or no fork(), work runs in the main process.
+    workers earlier to import in parallel measured slower. Once no_more_work() is
+    called each worker ends when it finds the queue empty, so one that is done does not
+    hold its memory while another finishes (multiprocessing.Pool keeps every worker to
+    the end). A failed build stops its workers at once. With one core, or no fork(),
+    work runs in the main process.
     """
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers if workers is not None else core_count()
-        self._pool: Pool | None = None
-        self._notices: SimpleQueue[Any] | None = None
+        self._processes: list[BaseProcess] = []
+        self._tasks: Any = None
+        self._outbox: Any = None
+        self._numbers = 0
+        self._done: dict[int, tuple[bool, Any]] = {}
+        self._notices: deque[Any] = deque()
+        self._stopping = False
 
     def map_unordered(
         self, function: Callable[[Any], Result], items: Sequence[Any]
     ) -> Iterator[Result]:
-        """function(item) for each item, as each finishes; in the pool, the work starts now."""
+        """function(item) for each item, as each finishes; in workers, the work starts now."""
         forks = "fork" in multiprocessing.get_all_start_methods()
         if self.workers < 2 or not items or not forks:
             return map(function, items)  # lazily, in this process
-        if self._pool is None:
-            import weasyprint  # noqa: F401  # imported once here, inherited by the workers
-
-            import reportgen.packjoin  # noqa: F401  # pikepdf
-
+        if not self._processes:
             # Even one job goes to a worker: the main process renders HTML meanwhile.
-            workers = min(self.workers, len(items))
-            # Objects alive now (modules, the report) are the workers' too: frozen, the
-            # workers' collections skip them (and do not touch, so copy, their pages).
-            gc.freeze()
-            try:
-                context = multiprocessing.get_context("fork")
-                self._notices = context.SimpleQueue()
-                self._pool = context.Pool(workers, _start_worker, (self._notices,))
-            finally:
-                gc.unfreeze()
-        return self._all_then_stop(self._pool.imap_unordered(function, items))
+            self._start(min(self.workers, len(items)))
+        return self._results([self._put(function, item) for item in items])
+
+    def _start(self, count: int) -> None:
+        import weasyprint  # noqa: F401  # imported once here, inherited by the workers
+
+        import reportgen.packjoin  # noqa: F401  # pikepdf
+
+        context = multiprocessing.get_context("fork")
+        # Queues, not pipes: their threads send and receive, so neither side blocks on
+        # a full pipe while it has other work (a director's PDFs are megabytes).
+        self._tasks, self._outbox = context.Queue(), context.Queue()
+        # Objects alive now (modules, the report) are the workers' too: frozen, the
+        # workers' collections skip them (and do not touch, so copy, their pages).
+        gc.freeze()
+        try:
+            for _ in range(count):
+                process = context.Process(target=_work, args=(self._tasks, self._outbox), daemon=True)
+                process.start()
+                self._processes.append(process)
+        finally:
+            gc.unfreeze()
+
+    def _put(self, function: Callable[[Any], Any], item: Any) -> int:
+        self._numbers += 1
+        self._tasks.put((self._numbers, function, item))
+        return self._numbers
 
     @property
     def in_workers(self) -> bool:
         """Whether the jobs started last run in worker processes (so send notices)."""
-        return self._pool is not None
+        return bool(self._processes)
 
     def notices(self) -> Iterator[Any]:
         """The messages the running jobs send with notify(), as they come; forever, so
         the caller stops when it has what it waits for. Only while in_workers."""
-        assert self._notices is not None, "no jobs are running in workers"
+        assert self._processes, "no jobs are running in workers"
         while True:
-            yield self._notices.get()
+            while not self._notices:
+                self._receive()
+            yield self._notices.popleft()
 
     def submit(self, function: Callable[[Any], Result], item: Any) -> Callable[[], Result]:
         """Starts function(item) in a worker once one is free, if jobs are running there,
         else runs it in this process when its result is asked for. Returns that ask."""
-        if self._pool is None:
+        if not self._processes or self._stopping:
             return lambda: function(item)
-        pending = self._pool.apply_async(function, (item,))
-        return pending.get
+        number = self._put(function, item)
+        return lambda: self._result(number)
 
-    def _all_then_stop(self, results: Iterator[Result]) -> Iterator[Result]:
-        """Yields every result, then ends the workers: idle, they would still hold memory
-        while the main process joins the pack (measured: 215 MB at 1,000 indicators)."""
-        yield from results
-        if self._pool is not None:
-            self._pool.close()  # a task submitted meanwhile still runs: join() waits for it
-            self._pool.join()
-            self._pool = self._notices = None
+    def no_more_work(self) -> None:
+        """Tells the workers that nothing will be added: each ends once the queue is empty."""
+        if self._processes and not self._stopping:
+            self._stopping = True
+            for _ in self._processes:
+                self._tasks.put(None)
+
+    def _results(self, numbers: list[int]) -> Iterator[Any]:
+        waiting = set(numbers)
+        while waiting:
+            finished = waiting.intersection(self._done)
+            if not finished:
+                self._receive()
+                continue
+            number = finished.pop()
+            waiting.discard(number)
+            yield self._result(number)
+        self.no_more_work()  # work submitted meanwhile (the front) still runs
+
+    def _result(self, number: int) -> Any:
+        while number not in self._done:
+            self._receive()
+        succeeded, value = self._done.pop(number)
+        if not succeeded:
+            raise value
+        return value
+
+    def _receive(self) -> None:
+        """Waits for the next message from a worker, checking that the workers live."""
+        while True:
+            try:
+                message = self._outbox.get(timeout=LIVENESS_SECONDS)
+            except queue.Empty:
+                for process in self._processes:
+                    if process.exitcode not in (None, 0):
+                        code = process.exitcode
+                        raise WorkerDied(f"a layout worker ended unexpectedly (exit code {code})") from None
+                continue
+            self._keep(message)
+            return
+
+    def _keep(self, message: tuple[Any, ...]) -> None:
+        if message[0] == "notice":
+            self._notices.append(message[1])
+        else:
+            _, number, succeeded, value = message
+            self._done[number] = (succeeded, value)
 
     def __enter__(self) -> RenderPool:
         return self
@@ -113,10 +200,20 @@ class RenderPool:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if self._pool is None:
+        if not self._processes:
             return
         if kind is None:
-            self._pool.close()
+            self.no_more_work()
         else:
-            self._pool.terminate()  # a failed build should not wait for its workers
-        self._pool.join()
+            for process in self._processes:
+                process.terminate()  # a failed build should not wait for its workers
+        while any(process.is_alive() for process in self._processes):
+            # A worker ends only once what it sent is read: read it, and keep it.
+            with contextlib.suppress(queue.Empty):
+                self._keep(self._outbox.get(timeout=0.05))
+        for channel in (self._tasks, self._outbox):
+            channel.close()
+            # Tasks not yet sent (after a failure) are not wanted: do not wait at exit
+            # for their thread to hand them to workers that are gone.
+            channel.cancel_join_thread()
+        self._processes = []
