@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +69,15 @@ def _pss(pid: int) -> int:
     return 0
 
 
+def _read(measure: Callable[[int], int], pid: int) -> int:
+    """measure(pid), or 0 for a process that has ended (gone, or a zombie not yet
+    collected, whose smaps_rollup cannot be read) rather than losing the whole poll."""
+    try:
+        return measure(pid)
+    except (OSError, ValueError):
+        return 0
+
+
 def run_measured(command: list[str]) -> Measure:
     """Runs a command, polling the memory of it and all its descendants (Linux /proc)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -77,11 +87,11 @@ def run_measured(command: list[str]) -> Measure:
     while process.poll() is None:
         try:
             pids = [process.pid, *(child.pid for child in process.children(recursive=True))]
-            peak_rss = max(peak_rss, sum(_rss(pid) for pid in pids))
-            if polls % 10 == 0:
-                peak_pss = max(peak_pss, sum(_pss(pid) for pid in pids))
-        except (psutil.Error, OSError, ValueError):
-            pass  # a worker ended between listing and reading: next poll
+        except psutil.Error:
+            pids = [process.pid]
+        peak_rss = max(peak_rss, sum(_read(_rss, pid) for pid in pids))
+        if polls % 10 == 0:
+            peak_pss = max(peak_pss, sum(_read(_pss, pid) for pid in pids))
         polls += 1
         time.sleep(0.05)
     elapsed = time.perf_counter() - start

@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import queue
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.process import BaseProcess
@@ -53,6 +55,15 @@ def _work(tasks: Any, outbox: Any) -> None:
             outbox.put(("done", number, True, function(item)))
         except BaseException as error:  # every failure goes back to whoever waits for it
             outbox.put(("done", number, False, _sendable(error)))
+
+
+def _reap(processes: list[BaseProcess]) -> None:
+    """Collects each worker as it ends, so that none lingers as a zombie process."""
+    while processes:
+        ended = multiprocessing.connection.wait([process.sentinel for process in processes])
+        for process in [p for p in processes if p.sentinel in ended]:
+            process.join()
+            processes.remove(process)
 
 
 def core_count() -> int:
@@ -102,6 +113,7 @@ class RenderPool:
         import reportgen.packjoin  # noqa: F401  # pikepdf
 
         context = multiprocessing.get_context("fork")
+        self._stopping, self._done, self._notices = False, {}, deque()
         # Queues, not pipes: their threads send and receive, so neither side blocks on
         # a full pipe while it has other work (a director's PDFs are megabytes).
         self._tasks, self._outbox = context.Queue(), context.Queue()
@@ -115,6 +127,7 @@ class RenderPool:
                 self._processes.append(process)
         finally:
             gc.unfreeze()
+        threading.Thread(target=_reap, args=(list(self._processes),), daemon=True).start()
 
     def _put(self, function: Callable[[Any], Any], item: Any) -> int:
         self._numbers += 1
