@@ -9,6 +9,7 @@ from reportgen import cache
 from reportgen.chase import chase_list_csv
 from reportgen.compute import Report, compute_report
 from reportgen.errors import ReportgenError
+from reportgen.memory import give_back_memory
 from reportgen.period import Period
 from reportgen.pipeline import Progress, render_pack_pdfs
 from reportgen.project import Project, load_project
@@ -63,8 +64,10 @@ def _write_pack(
         for stem, fragment in fragments.items():
             writer.write_text(f"fragments/{stem}.html", fragment)
         index = renderer.fragments_index_name()
-        writer.write_text(f"fragments/{index}", renderer.fragments_index_html(fragments))
-        writer.write_text("report.html", renderer.pack_html())
+        writer.write_text_chunks(f"fragments/{index}", renderer.fragments_index_chunks(fragments))
+        del fragments
+        writer.write_text_chunks("report.html", renderer.pack_chunks())
+        give_back_memory()  # what the HTML took, before the pack's PDF is joined
 
     def director_pdf(slug: str, pdf: bytes) -> None:
         writer.write_bytes(f"directors/{slug}.pdf", pdf)

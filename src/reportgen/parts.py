@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportgen.cache import RenderCache
+from reportgen.memory import give_back_memory
 from reportgen.pdf import SLOT_PAGE, DirectorPdfs, render_director, render_front
 from reportgen.render import Renderer
 from reportgen.workers import RenderPool, notify
@@ -204,6 +205,7 @@ def split_pack_pdf(
         progress(len(parts), total, job.name)
     if front is None:  # laid out in this process, or a director failed
         front = _front(renderer, _layouts(parts), cache, templates, pool)
+    give_back_memory()  # while the front is laid out: the join needs the room
     front_pdf, stamps = front()
     for director in report.directors:
         if director.slug not in joined:

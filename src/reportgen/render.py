@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,9 +25,9 @@ class Renderer:
         self.environment = make_environment(project_templates, report.locale)
         self.language = html_language(report.locale)
 
-    def _pack(self, report: Report, document_title: str, **extra: object) -> str:
+    def _pack_chunks(self, report: Report, document_title: str, **extra: object) -> Iterator[str]:
         template = self.environment.get_template("pack.html")
-        return template.render(
+        return template.generate(
             report=report,
             bands=list(Band),
             language=self.language,
@@ -34,10 +35,17 @@ class Renderer:
             **extra,
         )
 
+    def _pack(self, report: Report, document_title: str, **extra: object) -> str:
+        return "".join(self._pack_chunks(report, document_title, **extra))
+
+    def pack_chunks(self) -> Iterator[str]:
+        """The whole pack, piece by piece as it is rendered (to write, never held whole)."""
+        report = self.report
+        return self._pack_chunks(report, f"{report.title} - {report.period.label}")
+
     def pack_html(self) -> str:
         """The whole pack."""
-        report = self.report
-        return self._pack(report, f"{report.title} - {report.period.label}")
+        return "".join(self.pack_chunks())
 
     def pack_front_html(self, section_pages: dict[str, tuple[str, ...]]) -> str:
         """The pack with each section replaced by empty pages named as in `section_pages`."""
@@ -60,8 +68,9 @@ class Renderer:
         stems = {result.fragment_stem.lower() for result in self.report.indicators}
         return "_index.html" if "index" in stems else "index.html"
 
-    def fragments_index_html(self, fragments: dict[str, str] | None = None) -> str:
-        """fragments/index.html: every fragment previewed, with its HTML and a copy button.
+    def fragments_index_chunks(self, fragments: dict[str, str] | None = None) -> Iterator[str]:
+        """fragments/index.html, piece by piece: every fragment previewed, with its HTML
+        and a copy button (at 1,000 indicators, 19 MB: better not held whole).
 
         `fragments` are the fragments' HTML by file stem, if already rendered."""
         shown = fragments or {}
@@ -70,4 +79,8 @@ class Renderer:
             for result in self.report.indicators
         ]
         template = self.environment.get_template("fragments_index.html")
-        return template.render(report=self.report, fragments=fragments_shown, language=self.language)
+        return template.generate(report=self.report, fragments=fragments_shown, language=self.language)
+
+    def fragments_index_html(self, fragments: dict[str, str] | None = None) -> str:
+        """fragments/index.html as one text."""
+        return "".join(self.fragments_index_chunks(fragments))

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
@@ -84,20 +85,28 @@ class PackWriter:
         return path
 
     def write_bytes(self, relative: str, data: bytes) -> None:
+        """Writes one file of the pack."""
+        self.write_chunks(relative, (data,))
+
+    def write_text(self, relative: str, text: str) -> None:
+        self.write_bytes(relative, text.encode("utf-8"))
+
+    def write_text_chunks(self, relative: str, chunks: Iterable[str]) -> None:
+        """Writes a text as it is made, piece by piece, never holding all of it."""
+        self.write_chunks(relative, (chunk.encode("utf-8") for chunk in chunks))
+
+    def write_chunks(self, relative: str, chunks: Iterable[bytes]) -> None:
         """Writes one file of the pack: to a temporary name first, then renamed into place."""
         path = self.path(relative)
         temporary = path.with_name(f".{path.name}.tmp")
         try:
             with temporary.open("wb") as stream:
-                stream.write(data)
+                stream.writelines(chunks)
                 stream.flush()
                 os.fsync(stream.fileno())
             os.replace(temporary, path)
         except OSError as error:
             raise self._fail("write the pack", error) from None
-
-    def write_text(self, relative: str, text: str) -> None:
-        self.write_bytes(relative, text.encode("utf-8"))
 
     def __exit__(
         self,
