@@ -6,6 +6,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -135,3 +137,20 @@ def test_a_worker_that_dies_fails_the_build_rather_than_hang_it() -> None:
 
 def _timeout(*_args: Any) -> None:
     raise TimeoutError("the pool still waits for a worker that died")
+
+
+def test_only_the_workers_import_weasyprint(tmp_path: Path) -> None:
+    """The main process joins the pack last, at the build's peak of memory: it does not
+    carry WeasyPrint (32 MB) when workers lay out the pages."""
+    project = make_project(tmp_path / "project")
+    script = (
+        "import sys\n"
+        "from reportgen.main import build\n"
+        "from reportgen.workers import RenderPool\n"
+        "result = build(sys.argv[1], out=sys.argv[2], pool=RenderPool(2))\n"
+        "assert (result.output_dir / 'report.pdf').stat().st_size > 0\n"
+        "print('weasyprint' in sys.modules)\n"
+    )
+    command = [sys.executable, "-c", script, str(project), str(tmp_path / "out")]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False"]
