@@ -3,7 +3,6 @@ front laid out as soon as their pages are known, and the pack joined from them."
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -56,7 +55,7 @@ def _render_job(item: tuple[DirectorJob, Path | None]) -> tuple[str, DirectorPdf
         raise
     # A laid-out document is a web of cycles: free it now, before the next director,
     # not whenever the collector next runs (measured: lower peak memory per worker).
-    gc.collect()
+    give_back_memory()
     return job.slug, pdfs
 
 
