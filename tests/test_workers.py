@@ -154,3 +154,18 @@ def test_only_the_workers_import_weasyprint(tmp_path: Path) -> None:
     command = [sys.executable, "-c", script, str(project), str(tmp_path / "out")]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False"]
+
+
+def _quit(_item: object) -> None:
+    os._exit(0)  # ends the worker "successfully", its job never answered
+
+
+def test_workers_that_all_end_quietly_with_work_unfinished_fail_the_build() -> None:
+    previous = signal.signal(signal.SIGALRM, _timeout)
+    signal.alarm(60)
+    try:
+        with pytest.raises(WorkerDied, match="unfinished"), RenderPool(2) as pool:
+            list(pool.map_unordered(_quit, [1, 2]))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

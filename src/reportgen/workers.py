@@ -189,13 +189,20 @@ class RenderPool:
             try:
                 message = self._outbox.get(timeout=LIVENESS_SECONDS)
             except queue.Empty:
-                for process in self._processes:
-                    if process.exitcode not in (None, 0):
-                        code = process.exitcode
-                        raise WorkerDied(f"a layout worker ended unexpectedly (exit code {code})") from None
+                self._check_alive()
                 continue
             self._keep(message)
             return
+
+    def _check_alive(self) -> None:
+        """Raises WorkerDied if a worker was killed, or if every worker has ended while
+        something is still awaited (all they sent is in the queue before they end)."""
+        codes = [process.exitcode for process in self._processes]
+        for code in codes:
+            if code not in (None, 0):
+                raise WorkerDied(f"a layout worker ended unexpectedly (exit code {code})")
+        if None not in codes:
+            raise WorkerDied("the layout workers ended with work unfinished")
 
     def _keep(self, message: tuple[Any, ...]) -> None:
         if message[0] == "notice":
