@@ -16,7 +16,8 @@ import pytest
 
 from reportgen import parts
 from reportgen.main import build
-from reportgen.workers import RenderPool, WorkerDied, notify
+from reportgen.worker_side import notify
+from reportgen.workers import RenderPool, WorkerDied
 
 from .pipeline_project import make_project
 

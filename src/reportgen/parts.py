@@ -11,7 +11,8 @@ from reportgen.cache import RenderCache
 from reportgen.memory import give_back_memory
 from reportgen.pdf import SLOT_PAGE, DirectorPdfs, render_director, render_front
 from reportgen.render import Renderer
-from reportgen.workers import RenderPool, notify
+from reportgen.worker_side import notify
+from reportgen.workers import RenderPool
 
 # Called after each unit of PDF work with (done, total, what was just done).
 Progress = Callable[[int, int, str], None]

@@ -7,7 +7,6 @@ import gc
 import multiprocessing
 import multiprocessing.connection
 import os
-import pickle
 import queue
 import threading
 from collections import deque
@@ -16,10 +15,9 @@ from multiprocessing.process import BaseProcess
 from types import TracebackType
 from typing import Any, TypeVar
 
-Result = TypeVar("Result")
+from reportgen.worker_side import work
 
-# In a worker, where notify() and the results go (set as the worker starts).
-_outbox: Any = None
+Result = TypeVar("Result")
 
 # How often the main process, while it waits, checks that no worker has died.
 LIVENESS_SECONDS = 0.5
@@ -27,34 +25,6 @@ LIVENESS_SECONDS = 0.5
 
 class WorkerDied(RuntimeError):
     """A worker ended without finishing its work (killed, or crashed in native code)."""
-
-
-def notify(message: Any) -> None:
-    """Sends a message from a job, while it runs, to RenderPool.notices() (a no-op when
-    the job runs in the main process: nobody waits for it there)."""
-    if _outbox is not None:
-        _outbox.put(("notice", message))
-
-
-def _sendable(error: BaseException) -> BaseException:
-    """The error itself if it survives the trip to the main process, else its text."""
-    try:
-        pickle.loads(pickle.dumps(error))
-    except Exception:
-        return RuntimeError(f"{type(error).__name__}: {error}")
-    return error
-
-
-def _work(tasks: Any, outbox: Any) -> None:
-    """A worker: runs tasks until it is told there are no more (None)."""
-    global _outbox
-    _outbox = outbox
-    while (task := tasks.get()) is not None:
-        number, function, item = task
-        try:
-            outbox.put(("done", number, True, function(item)))
-        except BaseException as error:  # every failure goes back to whoever waits for it
-            outbox.put(("done", number, False, _sendable(error)))
 
 
 def _reap(processes: list[BaseProcess]) -> None:
@@ -122,7 +92,7 @@ class RenderPool:
         gc.freeze()
         try:
             for _ in range(count):
-                process = context.Process(target=_work, args=(self._tasks, self._outbox), daemon=True)
+                process = context.Process(target=work, args=(self._tasks, self._outbox), daemon=True)
                 process.start()
                 self._processes.append(process)
         finally:
