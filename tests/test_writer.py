@@ -59,14 +59,15 @@ def test_a_failed_pack_leaves_the_old_one_byte_for_byte(tmp_path: Path, failure:
 def test_a_full_disk_is_a_clean_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = old_pack(tmp_path)
     before = snapshot(target)
-    real_replace = os.replace
+    real_fsync, synced = os.fsync, []
 
-    def disk_full(source: object, destination: object) -> None:
-        if str(destination).endswith("second.html"):
-            raise OSError(errno.ENOSPC, "No space left on device", str(destination))
-        real_replace(source, destination)  # type: ignore[arg-type]
+    def disk_full(descriptor: int) -> None:  # the second file's data does not fit
+        synced.append(descriptor)
+        if len(synced) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device", "second.html")
+        real_fsync(descriptor)
 
-    monkeypatch.setattr(writer_module.os, "replace", disk_full)
+    monkeypatch.setattr(writer_module.os, "fsync", disk_full)
     with (
         pytest.raises(ReportgenError, match="cannot write the pack: No space left on device"),
         PackWriter(target) as pack,

@@ -96,15 +96,16 @@ class PackWriter:
         self.write_chunks(relative, (chunk.encode("utf-8") for chunk in chunks))
 
     def write_chunks(self, relative: str, chunks: Iterable[bytes]) -> None:
-        """Writes one file of the pack: to a temporary name first, then renamed into place."""
+        """Writes one file of the pack, synced to disk before the pack is swapped in.
+
+        Written in place: the staging folder is private until the swap, and removed
+        whole if the build fails, so a half-written file is never seen."""
         path = self.path(relative)
-        temporary = path.with_name(f".{path.name}.tmp")
         try:
-            with temporary.open("wb") as stream:
+            with path.open("wb") as stream:
                 stream.writelines(chunks)
                 stream.flush()
                 os.fsync(stream.fileno())
-            os.replace(temporary, path)
         except OSError as error:
             raise self._fail("write the pack", error) from None
 
