@@ -1,6 +1,6 @@
 """Times `reportgen build` against a bare WeasyPrint render of the same report.html.
 
-    python benchmarks/run.py [--indicators 200 --directors 50 | --project DIR]
+    python benchmarks/run.py [--indicators 200 --directors 50 | --project DIR] [--memory-log CSV]
 
 One run prints: the full build (fresh output folder, fresh cache), a bare
 `weasyprint.HTML(filename=report.html).write_pdf()` of the build's report.html, their
@@ -78,23 +78,36 @@ def _read(measure: Callable[[int], int], pid: int) -> int:
         return 0
 
 
-def run_measured(command: list[str]) -> Measure:
-    """Runs a command, polling the memory of it and all its descendants (Linux /proc)."""
+def run_measured(command: list[str], memory_log: Path | None = None) -> Measure:
+    """Runs a command, polling the memory of it and all its descendants (Linux /proc).
+
+    With `memory_log`, every poll's resident size of each process goes to that CSV file
+    (seconds, pid, MB): the build's phases can be read off it."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = psutil.Popen(command, stdout=subprocess.DEVNULL)
     peak_rss = peak_pss = polls = 0
+    samples: list[tuple[float, int, float]] = []
     while process.poll() is None:
         try:
             pids = [process.pid, *(child.pid for child in process.children(recursive=True))]
         except psutil.Error:
             pids = [process.pid]
-        peak_rss = max(peak_rss, sum(_read(_rss, pid) for pid in pids))
+        sizes = [_read(_rss, pid) for pid in pids]
+        peak_rss = max(peak_rss, sum(sizes))
+        if memory_log is not None:
+            now = time.perf_counter() - start
+            samples += [(now, pid, size / 2**20) for pid, size in zip(pids, sizes, strict=True) if size]
         if polls % 10 == 0:
             peak_pss = max(peak_pss, sum(_read(_pss, pid) for pid in pids))
         polls += 1
         time.sleep(0.05)
     elapsed = time.perf_counter() - start
+    if memory_log is not None:
+        with open(memory_log, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["seconds", "pid", "rss_mb"])
+            writer.writerows((f"{t:.2f}", pid, f"{mb:.1f}") for t, pid, mb in samples)
     if process.returncode != 0:
         raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -121,6 +134,7 @@ def main() -> None:
     parser.add_argument("--project", type=Path, help="an existing project (default: generate)")
     parser.add_argument("--indicators", type=int, default=200)
     parser.add_argument("--directors", type=int, default=50)
+    parser.add_argument("--memory-log", type=Path, help="CSV of each process's RSS per poll (first build)")
     arguments = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="reportgen-bench-"))
     project = work / "project"
@@ -135,7 +149,7 @@ def main() -> None:
     build = [sys.executable, "-m", "reportgen", "build"]
     build += ["--project", str(project), "--out", str(out)]
     load = os.getloadavg()[0]
-    first = run_measured(build)
+    first = run_measured(build, arguments.memory_log)
     pack_dir = next(p for p in out.iterdir() if not p.name.startswith("."))
     html, pdf = pack_dir / "report.html", work / "bare.pdf"
     bare = run_measured([sys.executable, "-c", BARE, str(html), str(pdf)])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import sys
 from functools import cache
@@ -12,15 +11,17 @@ from typing import Any
 
 @cache
 def _libc() -> Any:
-    """The C library when it is glibc (whose malloc_trim this needs), else None."""
+    """The C library when it has glibc's malloc_trim, else None.
+
+    Looked up among the symbols already loaded (dlopen(NULL)), not by file name:
+    ctypes.util.find_library would start an ldconfig process in every worker."""
     if not sys.platform.startswith("linux"):
         return None
-    name = ctypes.util.find_library("c")
     try:
-        libc = ctypes.CDLL(name) if name else None
+        libc = ctypes.CDLL(None)
     except OSError:
         return None
-    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+    return libc if hasattr(libc, "malloc_trim") else None
 
 
 def give_back_memory() -> None:
