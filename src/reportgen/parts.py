@@ -190,6 +190,7 @@ def split_pack_pdf(
     if pool.in_workers:
         for slug, stored in parts.items():
             joiner.add_section(slug, stored.body_pdf, stored.front_pages)
+            parts[slug] = replace(stored, body_pdf=b"")  # joined: the front needs only its layout
             joined.add(slug)
         waiting = {job.slug for job in jobs}
         front = _front_once_laid_out(renderer, _layouts(parts), waiting, cache, pool)
@@ -209,6 +210,6 @@ def split_pack_pdf(
     front_pdf, stamps = front()
     for director in report.directors:
         if director.slug not in joined:
-            part = parts[director.slug]
+            part = parts.pop(director.slug)  # its PDF goes once it is joined
             joiner.add_section(director.slug, part.body_pdf, part.front_pages)
     return joiner.finish(front_pdf, stamps, [director.slug for director in report.directors])
