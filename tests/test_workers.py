@@ -170,3 +170,29 @@ def test_workers_that_all_end_quietly_with_work_unfinished_fail_the_build() -> N
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_one_pool_serves_build_after_build(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    with RenderPool(2) as pool:
+        for out in ("out", "out", "other"):  # fresh, from the cache, fresh again
+            result = build(project, out=tmp_path / out, pool=pool)
+            assert (result.output_dir / "report.pdf").stat().st_size > 0
+
+
+def _big_then_fail(item: int) -> bytes:
+    return b"x" * 20_000_000
+
+
+def test_a_failing_build_does_not_wait_on_half_sent_results() -> None:
+    """The main process fails while workers send megabytes: ending them must not hang."""
+    previous = signal.signal(signal.SIGALRM, _timeout)
+    signal.alarm(60)
+    try:
+        with pytest.raises(RuntimeError, match="main failed"), RenderPool(2) as pool:
+            pool.map_unordered(_big_then_fail, list(range(6)))
+            time.sleep(2)
+            raise RuntimeError("main failed")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -68,6 +68,8 @@ class RenderPool:
         self, function: Callable[[Any], Result], items: Sequence[Any]
     ) -> Iterator[Result]:
         """function(item) for each item, as each finishes; in workers, the work starts now."""
+        if self._stopping:  # the workers of an earlier build are ending: let them, start anew
+            self.__exit__(None, None, None)
         forks = "fork" in multiprocessing.get_all_start_methods()
         if self.workers < 2 or not items or not forks:
             return map(function, items)  # lazily, in this process
@@ -159,7 +161,10 @@ class RenderPool:
             try:
                 message = self._outbox.get(timeout=LIVENESS_SECONDS)
             except queue.Empty:
+                before = len(self._done) + len(self._notices)
                 self._check_alive()
+                if len(self._done) + len(self._notices) > before:
+                    return
                 continue
             self._keep(message)
             return
@@ -172,7 +177,12 @@ class RenderPool:
             if code not in (None, 0):
                 raise WorkerDied(f"a layout worker ended unexpectedly (exit code {code})")
         if None not in codes:
-            raise WorkerDied("the layout workers ended with work unfinished")
+            # All ended: what they sent is in the queue now (a worker flushes before it
+            # ends), so look once more before calling it lost.
+            try:
+                self._keep(self._outbox.get(timeout=LIVENESS_SECONDS))
+            except queue.Empty:
+                raise WorkerDied("the layout workers ended with work unfinished") from None
 
     def _keep(self, message: tuple[Any, ...]) -> None:
         if message[0] == "notice":
@@ -194,13 +204,23 @@ class RenderPool:
             return
         if kind is None:
             self.no_more_work()
+            while any(process.is_alive() for process in self._processes):
+                # A worker ends only once what it sent is read: read it, and keep it.
+                with contextlib.suppress(queue.Empty):
+                    self._keep(self._outbox.get(timeout=0.05))
         else:
+            # A failed build does not wait for its workers, nor reads what they sent: a
+            # message cut off by terminate() would block the read for ever.
             for process in self._processes:
-                process.terminate()  # a failed build should not wait for its workers
-        while any(process.is_alive() for process in self._processes):
-            # A worker ends only once what it sent is read: read it, and keep it.
-            with contextlib.suppress(queue.Empty):
-                self._keep(self._outbox.get(timeout=0.05))
+                process.terminate()
+            for process in self._processes:
+                process.join(5)
+                if process.is_alive():
+                    process.kill()
+                    process.join()
+        self._close()
+
+    def _close(self) -> None:
         for channel in (self._tasks, self._outbox):
             channel.close()
             # Tasks not yet sent (after a failure) are not wanted: do not wait at exit
