@@ -3,12 +3,14 @@ work started late runs on a free worker."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,22 @@ from reportgen.worker_side import notify
 from reportgen.workers import RenderPool, WorkerDied
 
 from .pipeline_project import make_project
+
+
+@contextlib.contextmanager
+def _deadline(seconds: int, what: str) -> Iterator[None]:
+    """Fails the test with TimeoutError(`what`) if the block runs longer than `seconds`."""
+
+    def expired(*_args: Any) -> None:
+        raise TimeoutError(what)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _half_done(item: int) -> tuple[int, int]:
@@ -87,18 +105,13 @@ def test_a_director_failing_in_a_worker_fails_the_build_without_waiting(
     def failing(*_args: Any) -> Any:
         raise RuntimeError("layout failed")
 
-    def hung(*_args: Any) -> None:
-        raise TimeoutError("the build still waits for a director that failed")
-
     monkeypatch.setattr(parts, "render_director", failing)
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(120)
-    try:
-        with pytest.raises(RuntimeError, match="layout failed"), RenderPool(2) as pool:
-            build(make_project(tmp_path / "project"), out=tmp_path / "out", pool=pool)
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+    with (
+        _deadline(120, "the build still waits for a director that failed"),
+        pytest.raises(RuntimeError, match="layout failed"),
+        RenderPool(2) as pool,
+    ):
+        build(make_project(tmp_path / "project"), out=tmp_path / "out", pool=pool)
 
 
 def _sleep_then_pid(seconds: float) -> int:
@@ -126,18 +139,12 @@ def test_a_worker_with_nothing_left_to_do_ends_while_another_works() -> None:
 
 
 def test_a_worker_that_dies_fails_the_build_rather_than_hang_it() -> None:
-    previous = signal.signal(signal.SIGALRM, _timeout)
-    signal.alarm(60)
-    try:
-        with pytest.raises(WorkerDied, match="exit code -9"), RenderPool(2) as pool:
-            list(pool.map_unordered(_die, [1, 2]))
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def _timeout(*_args: Any) -> None:
-    raise TimeoutError("the pool still waits for a worker that died")
+    with (
+        _deadline(60, "the pool still waits for a worker that died"),
+        pytest.raises(WorkerDied, match="exit code -9"),
+        RenderPool(2) as pool,
+    ):
+        list(pool.map_unordered(_die, [1, 2]))
 
 
 def test_only_the_workers_import_weasyprint(tmp_path: Path) -> None:
@@ -162,14 +169,12 @@ def _quit(_item: object) -> None:
 
 
 def test_workers_that_all_end_quietly_with_work_unfinished_fail_the_build() -> None:
-    previous = signal.signal(signal.SIGALRM, _timeout)
-    signal.alarm(60)
-    try:
-        with pytest.raises(WorkerDied, match="unfinished"), RenderPool(2) as pool:
-            list(pool.map_unordered(_quit, [1, 2]))
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+    with (
+        _deadline(60, "the pool still waits for workers that ended"),
+        pytest.raises(WorkerDied, match="unfinished"),
+        RenderPool(2) as pool,
+    ):
+        list(pool.map_unordered(_quit, [1, 2]))
 
 
 def test_one_pool_serves_build_after_build(tmp_path: Path) -> None:
@@ -180,19 +185,17 @@ def test_one_pool_serves_build_after_build(tmp_path: Path) -> None:
             assert (result.output_dir / "report.pdf").stat().st_size > 0
 
 
-def _big_then_fail(item: int) -> bytes:
+def _twenty_megabytes(_item: int) -> bytes:
     return b"x" * 20_000_000
 
 
 def test_a_failing_build_does_not_wait_on_half_sent_results() -> None:
     """The main process fails while workers send megabytes: ending them must not hang."""
-    previous = signal.signal(signal.SIGALRM, _timeout)
-    signal.alarm(60)
-    try:
-        with pytest.raises(RuntimeError, match="main failed"), RenderPool(2) as pool:
-            pool.map_unordered(_big_then_fail, list(range(6)))
-            time.sleep(2)
-            raise RuntimeError("main failed")
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+    with (
+        _deadline(60, "ending the workers waits on what they half sent"),
+        pytest.raises(RuntimeError, match="main failed"),
+        RenderPool(2) as pool,
+    ):
+        pool.map_unordered(_twenty_megabytes, list(range(6)))
+        time.sleep(2)
+        raise RuntimeError("main failed")

@@ -50,8 +50,8 @@ class RenderPool:
     loaded (frozen for their garbage collectors) and import only WeasyPrint themselves.
     Once no_more_work() is called each worker ends when it finds the queue empty, so one
     that is done does not hold its memory while another finishes (multiprocessing.Pool
-    keeps every worker to the end). A failed build stops its workers at once. With one core, or no fork(),
-    work runs in the main process.
+    keeps every worker to the end). A failed build stops its workers at once. With one
+    core, or no fork(), work runs in the main process.
     """
 
     def __init__(self, workers: int | None = None) -> None:
@@ -161,28 +161,27 @@ class RenderPool:
             try:
                 message = self._outbox.get(timeout=LIVENESS_SECONDS)
             except queue.Empty:
-                before = len(self._done) + len(self._notices)
-                self._check_alive()
-                if len(self._done) + len(self._notices) > before:
-                    return
-                continue
+                message = self._last_word()
+                if message is None:
+                    continue
             self._keep(message)
             return
 
-    def _check_alive(self) -> None:
-        """Raises WorkerDied if a worker was killed, or if every worker has ended while
-        something is still awaited (all they sent is in the queue before they end)."""
+    def _last_word(self) -> tuple[Any, ...] | None:
+        """None while the workers live; raises WorkerDied if one was killed, or if every
+        worker has ended while something is still awaited. All a worker sent is in the
+        queue before it ends, so once all have, the queue is looked in once more."""
         codes = [process.exitcode for process in self._processes]
         for code in codes:
             if code not in (None, 0):
                 raise WorkerDied(f"a layout worker ended unexpectedly (exit code {code})")
-        if None not in codes:
-            # All ended: what they sent is in the queue now (a worker flushes before it
-            # ends), so look once more before calling it lost.
-            try:
-                self._keep(self._outbox.get(timeout=LIVENESS_SECONDS))
-            except queue.Empty:
-                raise WorkerDied("the layout workers ended with work unfinished") from None
+        if None in codes:
+            return None
+        try:
+            message: tuple[Any, ...] = self._outbox.get(timeout=LIVENESS_SECONDS)
+        except queue.Empty:
+            raise WorkerDied("the layout workers ended with work unfinished") from None
+        return message
 
     def _keep(self, message: tuple[Any, ...]) -> None:
         if message[0] == "notice":
