@@ -7,6 +7,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -16,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from reportgen import parts
+from reportgen import parts, worker_side
 from reportgen.main import build
 from reportgen.worker_side import notify
-from reportgen.workers import RenderPool, WorkerDied
+from reportgen.workers import RemoteTraceback, RenderPool, WorkerDied
 
 from .pipeline_project import make_project
 
@@ -199,3 +200,70 @@ def test_a_failing_build_does_not_wait_on_half_sent_results() -> None:
         pool.map_unordered(_twenty_megabytes, list(range(6)))
         time.sleep(2)
         raise RuntimeError("main failed")
+
+
+def _die_halfway_through_an_answer(_item: object) -> None:
+    # The length of a megabyte's message, a few bytes of it, then death: as if killed
+    # while sending a director's PDFs.
+    os.write(worker_side._results.fileno(), struct.pack("!i", 1_000_000) + b"%PDF-1.7")  # type: ignore[union-attr]
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_worker_killed_while_it_answers_fails_the_build_rather_than_hang_it() -> None:
+    with (
+        _deadline(60, "the pool still reads from a worker that died mid-message"),
+        pytest.raises(WorkerDied, match="exit code -9"),
+        RenderPool(2) as pool,
+    ):
+        list(pool.map_unordered(_die_halfway_through_an_answer, [1]))
+
+
+def _unpicklable_result(_item: object) -> Any:
+    return lambda: None
+
+
+def _unpicklable_notice(_item: object) -> None:
+    notify(lambda: None)
+
+
+@pytest.mark.parametrize("job", [_unpicklable_result, _unpicklable_notice])
+def test_what_a_worker_cannot_send_fails_its_job_rather_than_hang_the_build(job: Any) -> None:
+    with (
+        _deadline(60, "the pool waits for an answer that could not be sent"),
+        pytest.raises(Exception, match="pickle"),
+        RenderPool(2) as pool,
+    ):
+        list(pool.map_unordered(job, [1]))
+
+
+def test_a_task_that_cannot_be_sent_fails_at_once() -> None:
+    with (
+        _deadline(60, "the pool waits for a task that could not be sent"),
+        pytest.raises(Exception, match="pickle"),
+        RenderPool(2) as pool,
+    ):
+        pool.map_unordered(_pid, [lambda: None])
+
+
+def _fail_deep_inside(_item: object) -> None:
+    raise ValueError("bad layout")
+
+
+def test_an_error_from_a_worker_carries_the_worker_s_traceback() -> None:
+    with pytest.raises(ValueError, match="bad layout") as raised, RenderPool(2) as pool:
+        list(pool.map_unordered(_fail_deep_inside, [1]))
+    assert isinstance(raised.value.__cause__, RemoteTraceback)
+    assert "_fail_deep_inside" in str(raised.value.__cause__)
+
+
+def _interrupted_then_pid(_item: object) -> int:
+    os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C sends it to every process of the group
+    time.sleep(0.2)
+    return os.getpid()
+
+
+def test_ctrl_c_is_left_to_the_main_process() -> None:
+    """A worker neither dies of it nor prints a trace: the main process ends the build."""
+    with RenderPool(2) as pool:
+        pids = list(pool.map_unordered(_interrupted_then_pid, [1, 2]))
+    assert os.getpid() not in pids and len(pids) == 2

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import multiprocessing
-import multiprocessing.connection
 import os
-import queue
-import threading
+import pickle
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from types import TracebackType
 from typing import Any, TypeVar
@@ -19,21 +17,16 @@ from reportgen.worker_side import work
 
 Result = TypeVar("Result")
 
-# How often the main process, while it waits, checks that no worker has died.
-LIVENESS_SECONDS = 0.5
-
 
 class WorkerDied(RuntimeError):
     """A worker ended without finishing its work (killed, or crashed in native code)."""
 
 
-def _reap(processes: list[BaseProcess]) -> None:
-    """Collects each worker as it ends, so that none lingers as a zombie process."""
-    while processes:
-        ended = multiprocessing.connection.wait([process.sentinel for process in processes])
-        for process in [p for p in processes if p.sentinel in ended]:
-            process.join()
-            processes.remove(process)
+class RemoteTraceback(Exception):
+    """Where an error raised in a worker came from: attached to it as its cause."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 def core_count() -> int:
@@ -50,15 +43,16 @@ class RenderPool:
     loaded (frozen for their garbage collectors) and import only WeasyPrint themselves.
     Once no_more_work() is called each worker ends when it finds the queue empty, so one
     that is done does not hold its memory while another finishes (multiprocessing.Pool
-    keeps every worker to the end). A failed build stops its workers at once. With one
-    core, or no fork(), work runs in the main process.
+    keeps every worker to the end). Each worker answers on its own pipe, which the main
+    process alone reads: a worker that dies, even halfway through a message, closes it,
+    so the build fails instead of waiting. A failed build stops its workers at once.
+    With one core, or no fork(), work runs in the main process.
     """
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers if workers is not None else core_count()
-        self._processes: list[BaseProcess] = []
+        self._answers: dict[Connection, BaseProcess] = {}  # each worker's pipe, while open
         self._tasks: Any = None
-        self._outbox: Any = None
         self._numbers = 0
         self._done: dict[int, tuple[bool, Any]] = {}
         self._notices: deque[Any] = deque()
@@ -73,7 +67,7 @@ class RenderPool:
         forks = "fork" in multiprocessing.get_all_start_methods()
         if self.workers < 2 or not items or not forks:
             return map(function, items)  # lazily, in this process
-        if not self._processes:
+        if not self._answers:
             # Even one job goes to a worker: the main process renders HTML meanwhile.
             self._start(min(self.workers, len(items)))
         return self._results([self._put(function, item) for item in items])
@@ -86,35 +80,40 @@ class RenderPool:
 
         context = multiprocessing.get_context("fork")
         self._stopping, self._done, self._notices = False, {}, deque()
-        # Queues, not pipes: their threads send and receive, so neither side blocks on
-        # a full pipe while it has other work (a director's PDFs are megabytes).
-        self._tasks, self._outbox = context.Queue(), context.Queue()
+        # A queue, not a pipe per worker: its thread sends while the main process works
+        # on, and a worker takes the next task as soon as it is free.
+        self._tasks = context.Queue()
+        self._tasks.cancel_join_thread()  # at exit, tasks nobody will run are not waited on
         # Objects alive now (modules, the report) are the workers' too: frozen, the
         # workers' collections skip them (and do not touch, so copy, their pages).
         gc.freeze()
         try:
             for _ in range(count):
-                process = context.Process(target=work, args=(self._tasks, self._outbox), daemon=True)
+                reader, writer = context.Pipe(duplex=False)
+                process = context.Process(target=work, args=(self._tasks, writer), daemon=True)
                 process.start()
-                self._processes.append(process)
+                # Only the worker holds its end, so the pipe closes when the worker ends;
+                # closed before the next fork, so no other worker inherits it.
+                writer.close()
+                self._answers[reader] = process
         finally:
             gc.unfreeze()
-        threading.Thread(target=_reap, args=(list(self._processes),), daemon=True).start()
 
     def _put(self, function: Callable[[Any], Any], item: Any) -> int:
         self._numbers += 1
-        self._tasks.put((self._numbers, function, item))
+        # Pickled here: one that cannot be fails now, not silently in the queue's thread.
+        self._tasks.put(pickle.dumps((self._numbers, function, item)))
         return self._numbers
 
     @property
     def in_workers(self) -> bool:
         """Whether the jobs started last run in worker processes (so send notices)."""
-        return bool(self._processes)
+        return bool(self._answers)
 
     def notices(self) -> Iterator[Any]:
         """The messages the running jobs send with notify(), as they come; forever, so
         the caller stops when it has what it waits for. Only while in_workers."""
-        assert self._processes, "no jobs are running in workers"
+        assert self._answers, "no jobs are running in workers"
         while True:
             while not self._notices:
                 self._receive()
@@ -123,16 +122,16 @@ class RenderPool:
     def submit(self, function: Callable[[Any], Result], item: Any) -> Callable[[], Result]:
         """Starts function(item) in a worker once one is free, if jobs are running there,
         else runs it in this process when its result is asked for. Returns that ask."""
-        if not self._processes or self._stopping:
+        if not self._answers or self._stopping:
             return lambda: function(item)
         number = self._put(function, item)
         return lambda: self._result(number)
 
     def no_more_work(self) -> None:
         """Tells the workers that nothing will be added: each ends once the queue is empty."""
-        if self._processes and not self._stopping:
+        if self._answers and not self._stopping:
             self._stopping = True
-            for _ in self._processes:
+            for _ in self._answers:
                 self._tasks.put(None)
 
     def _results(self, numbers: list[int]) -> Iterator[Any]:
@@ -156,39 +155,36 @@ class RenderPool:
         return value
 
     def _receive(self) -> None:
-        """Waits for the next message from a worker, checking that the workers live."""
-        while True:
-            try:
-                message = self._outbox.get(timeout=LIVENESS_SECONDS)
-            except queue.Empty:
-                message = self._last_word()
-                if message is None:
-                    continue
-            self._keep(message)
-            return
+        """Waits for the next message from a worker. Raises WorkerDied if a worker ends
+        other than cleanly, or if all have ended while something is still awaited."""
+        while self._answers:
+            for pipe in wait(list(self._answers)):
+                if self._read(pipe, lenient=False):
+                    return
+        raise WorkerDied("the layout workers ended with work unfinished")
 
-    def _last_word(self) -> tuple[Any, ...] | None:
-        """None while the workers live; raises WorkerDied if one was killed, or if every
-        worker has ended while something is still awaited. All a worker sent is in the
-        queue before it ends, so once all have, the queue is looked in once more."""
-        codes = [process.exitcode for process in self._processes]
-        for code in codes:
-            if code not in (None, 0):
-                raise WorkerDied(f"a layout worker ended unexpectedly (exit code {code})")
-        if None in codes:
-            return None
+    def _read(self, pipe: Any, lenient: bool) -> bool:
+        """Keeps the next message on a worker's pipe; False if the pipe has closed, the
+        worker having ended (an error unless it ended cleanly, or `lenient`)."""
         try:
-            message: tuple[Any, ...] = self._outbox.get(timeout=LIVENESS_SECONDS)
-        except queue.Empty:
-            raise WorkerDied("the layout workers ended with work unfinished") from None
-        return message
-
-    def _keep(self, message: tuple[Any, ...]) -> None:
+            message = pickle.loads(pipe.recv_bytes())
+        except (EOFError, OSError):  # closed, maybe in the middle of a message
+            process = self._answers.pop(pipe)
+            pipe.close()
+            process.join()
+            if process.exitcode != 0 and not lenient:
+                raise WorkerDied(
+                    f"a layout worker ended unexpectedly (exit code {process.exitcode})"
+                ) from None
+            return False
         if message[0] == "notice":
             self._notices.append(message[1])
         else:
-            _, number, succeeded, value = message
+            _, number, succeeded, value, trace = message
+            if not succeeded:
+                value.__cause__ = RemoteTraceback(trace)
             self._done[number] = (succeeded, value)
+        return True
 
     def __enter__(self) -> RenderPool:
         return self
@@ -199,20 +195,19 @@ class RenderPool:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if not self._processes:
+        if not self._answers:
             return
         if kind is None:
             self.no_more_work()
-            while any(process.is_alive() for process in self._processes):
-                # A worker ends only once what it sent is read: read it, and keep it.
-                with contextlib.suppress(queue.Empty):
-                    self._keep(self._outbox.get(timeout=0.05))
+            while self._answers:  # what they still send is kept, for a later ask
+                for pipe in wait(list(self._answers)):
+                    self._read(pipe, lenient=True)
         else:
-            # A failed build does not wait for its workers, nor reads what they sent: a
-            # message cut off by terminate() would block the read for ever.
-            for process in self._processes:
+            # A failed build does not wait for its workers, nor reads what they sent.
+            processes = list(self._answers.values())
+            for process in processes:
                 process.terminate()
-            for process in self._processes:
+            for process in processes:
                 process.join(5)
                 if process.is_alive():
                     process.kill()
@@ -220,9 +215,7 @@ class RenderPool:
         self._close()
 
     def _close(self) -> None:
-        for channel in (self._tasks, self._outbox):
-            channel.close()
-            # Tasks not yet sent (after a failure) are not wanted: do not wait at exit
-            # for their thread to hand them to workers that are gone.
-            channel.cancel_join_thread()
-        self._processes = []
+        for pipe in self._answers:
+            pipe.close()
+        self._answers = {}
+        self._tasks.close()
