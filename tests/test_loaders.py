@@ -112,8 +112,8 @@ FALLBACK_CHECK = """\
 import sys
 sys.modules["yaml._yaml"] = None  # as if PyYAML were built without libyaml
 from pathlib import Path
-from reportgen import yamlfile
-assert yamlfile._Events is yamlfile._PythonEvents
+from reportgen import yamlfile, yamlloader
+assert yamlloader._Events is yamlloader._PythonEvents
 for name in sys.argv[1:]:
     try:
         data = yamlfile.load_yaml(Path(name))
@@ -125,16 +125,19 @@ for name in sys.argv[1:]:
 
 def test_yaml_reads_the_same_without_libyaml(tmp_path: Path) -> None:
     """Events come from libyaml when PyYAML has it; PyYAML's own parser gives the same
-    values, lines and limits."""
+    values, lines, limits and error messages."""
     import subprocess
     import sys
 
-    from reportgen import yamlfile
+    from reportgen import yamlfile, yamlloader
 
-    assert yamlfile._Events is not yamlfile._PythonEvents, "this PyYAML has libyaml"
+    assert yamlloader._Events is not yamlloader._PythonEvents, "this PyYAML has libyaml"
     bad = REPO / "tests" / "projects" / "bad"
     names = [str(REPO / "config" / "indicators.yaml"), str(REPO / "config" / "report.yaml")]
-    cases = ("deep_nesting", "billion_laughs", "alias_bomb", "alias_cycle", "duplicate_key", "python_tag")
+    cases = (
+        "deep_nesting", "billion_laughs", "alias_bomb", "alias_cycle", "duplicate_key", "python_tag",
+        "syntax_colon", "syntax_tab", "two_documents",
+    )
     names += sorted(str(path) for case in cases for path in (bad / f"yaml_{case}").rglob("*.yaml"))
     assert len(names) == 2 + len(cases)
 
