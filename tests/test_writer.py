@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -241,3 +242,19 @@ def test_a_pdf_renderer_that_fails_mid_build_leaves_the_previous_pack(
     assert "renderer crashed" in capsys.readouterr().err
     assert snapshot(out / "2012-13-Q1") == before
     assert sorted(p.name for p in out.iterdir()) == entries
+
+
+def test_an_error_in_making_a_streamed_file_is_not_called_a_write_failure(tmp_path: Path) -> None:
+    """A template that fails to read a file while the page is streamed out raises its own
+    error: the pack's folder is not blamed, and nothing of the new pack is kept."""
+    target = old_pack(tmp_path)
+    before = snapshot(target)
+
+    def chunks() -> Iterator[str]:
+        yield "<p>first</p>"
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", "logo.svg")
+
+    with pytest.raises(FileNotFoundError, match=r"logo\.svg"), PackWriter(target) as pack:
+        pack.write_text_chunks("report.html", chunks())
+    assert snapshot(target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2012-13-Q1"]

@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -101,11 +101,21 @@ class PackWriter:
         Written in place: the staging folder is private until the swap, and removed
         whole if the build fails, so a half-written file is never seen."""
         path = self.path(relative)
-        try:
-            with path.open("wb") as stream:
-                stream.writelines(chunks)
+        with self._writing():
+            stream = path.open("wb")
+        with stream:
+            for chunk in chunks:  # an error in making a chunk is not the writer's to word
+                with self._writing():
+                    stream.write(chunk)
+            with self._writing():
                 stream.flush()
                 os.fsync(stream.fileno())
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Words an OSError of the file system as the pack not written, and where."""
+        try:
+            yield
         except OSError as error:
             raise self._fail("write the pack", error) from None
 
