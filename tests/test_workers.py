@@ -127,7 +127,8 @@ def _die(_item: object) -> None:
 def test_a_worker_with_nothing_left_to_do_ends_while_another_works() -> None:
     """Its memory goes back as soon as it is idle: not when the last worker is done."""
     with RenderPool(2) as pool:
-        results = pool.map_unordered(_sleep_then_pid, [0.0, 3.0])
+        # The quick one takes long enough for the other worker to take the slow one.
+        results = pool.map_unordered(_sleep_then_pid, [0.5, 4.0])
         quick = next(results)
         pool.no_more_work()
         deadline = time.monotonic() + 2.5
@@ -205,7 +206,7 @@ def test_a_failing_build_does_not_wait_on_half_sent_results() -> None:
 def _die_halfway_through_an_answer(_item: object) -> None:
     # The length of a megabyte's message, a few bytes of it, then death: as if killed
     # while sending a director's PDFs.
-    os.write(worker_side._results.fileno(), struct.pack("!i", 1_000_000) + b"%PDF-1.7")  # type: ignore[union-attr]
+    os.write(worker_side._results.pipe.fileno(), struct.pack("!i", 1_000_000) + b"%PDF-1.7")  # type: ignore[union-attr]
     os.kill(os.getpid(), signal.SIGKILL)
 
 

@@ -3,13 +3,40 @@
 from __future__ import annotations
 
 import pickle
+import queue
 import signal
+import threading
 import traceback
 from multiprocessing.connection import Connection
 from typing import Any
 
-# In a worker, its own pipe to the main process (set as the worker starts).
-_results: Connection | None = None
+
+class _Sender:
+    """Sends a worker's messages, already pickled, from a thread: the worker goes on to
+    its next task while the main process is busy elsewhere (a director's PDFs are more
+    than a pipe holds). A worker killed mid-message closes the pipe all the same."""
+
+    def __init__(self, pipe: Connection) -> None:
+        self.pipe = pipe
+        self._pending: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def send(self, message: bytes) -> None:
+        self._pending.put(message)
+
+    def _run(self) -> None:
+        while (message := self._pending.get()) is not None:
+            self.pipe.send_bytes(message)
+
+    def close(self) -> None:
+        """Returns once everything given to send() has been sent."""
+        self._pending.put(None)
+        self._thread.join()
+
+
+# In a worker, how it sends to the main process (set as the worker starts).
+_results: _Sender | None = None
 
 
 def notify(message: Any) -> None:
@@ -17,7 +44,7 @@ def notify(message: Any) -> None:
     the job runs in the main process: nobody waits for it there). Raises if it cannot
     be pickled, in the job that sent it."""
     if _results is not None:
-        _results.send_bytes(pickle.dumps(("notice", message)))
+        _results.send(pickle.dumps(("notice", message)))
 
 
 def _sendable(error: BaseException) -> BaseException:
@@ -42,9 +69,10 @@ def _outcome(number: int, function: Any, item: Any) -> bytes:
 def work(tasks: Any, results: Connection) -> None:
     """A worker: runs tasks (pickled) until it is told there are no more (None)."""
     global _results
-    _results = results
     # Ctrl-C is the main process's to handle: it ends the workers (no trace from each).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _results = sender = _Sender(results)
     while (task := tasks.get()) is not None:
         number, function, item = pickle.loads(task)
-        results.send_bytes(_outcome(number, function, item))
+        sender.send(_outcome(number, function, item))
+    sender.close()
