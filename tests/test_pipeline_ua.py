@@ -51,3 +51,8 @@ def test_a_tagged_pack_has_one_tree_over_all_its_pages(
             for annotation in page.obj.get("/Annots", []):
                 assert int(annotation.StructParent) in keys
         assert pack.Root.MarkInfo.Marked
+        # No part's own tree came along (by the elements WeasyPrint leaves out of the
+        # tree, its margin boxes'): nothing in the pack points at a page it does not have.
+        dictionaries = [obj for obj in pack.objects if isinstance(obj, pikepdf.Dictionary)]
+        assert sum(obj.get("/Type") == "/StructTreeRoot" for obj in dictionaries) == 1
+        assert [obj for obj in dictionaries if "/Pg" in obj and obj.Pg.objgen not in pages] == []

@@ -61,7 +61,14 @@ def _copy_tags(pack: Pdf, part: Pdf, pages: PageMap) -> _Tags:
     root = part.Root.get("/StructTreeRoot")
     if root is None:
         return tags
-    for element in root.K[0].K:
+    document = root.K[0]
+    top = list(document.K)
+    # WeasyPrint leaves the elements of margin boxes (running headers) out of the tree,
+    # pointing up at the document: copying them would copy the part's whole tree with
+    # them (its cover's and summary's elements too). They now point at a bare document.
+    del document["/P"]
+    document.K = Array()
+    for element in top:
         if "/Pg" in element and element.Pg.objgen in pages:
             del element["/P"]  # copy the element, not the part's tree it points back to
             tags.elements.append(pack.copy_foreign(element))
