@@ -11,7 +11,7 @@ from reportgen.compute import Report, compute_report
 from reportgen.errors import ReportgenError
 from reportgen.memory import give_back_memory
 from reportgen.period import Period
-from reportgen.pipeline import Progress, render_pack_pdfs
+from reportgen.pipeline import Progress, WritePdf, render_pack_pdfs
 from reportgen.project import Project, load_project
 from reportgen.render import Renderer
 from reportgen.report_json import report_json
@@ -72,10 +72,10 @@ def _write_pack(
     def director_pdf(slug: str, pdf: bytes) -> None:
         writer.write_bytes(f"directors/{slug}.pdf", pdf)
 
-    pack = render_pack_pdfs(
-        renderer, htmls, cache_folder, pool, progress, other_outputs, director_pdf
-    )
-    writer.write_bytes("report.pdf", pack)
+    def pack_pdf(write: WritePdf) -> None:
+        writer.write_with("report.pdf", write)
+
+    render_pack_pdfs(renderer, htmls, cache_folder, pool, progress, other_outputs, director_pdf, pack_pdf)
 
 
 def _out_dir(root: Path, out: Path | str | None) -> Path:

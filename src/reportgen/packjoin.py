@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
-from typing import Any
+from typing import Any, BinaryIO
 
 import pikepdf
 from pikepdf import Array, Dictionary, Pdf
@@ -139,9 +139,10 @@ class PackJoiner:
             self._first_new = _own_streams(pack, self._first_new)
         self._sections[name] = section
 
-    def finish(self, front: bytes, stamps: bytes, order: Sequence[str]) -> bytes:
-        """The pack: the front's pages, then each section in `order`, numbered by the
-        stamps (one page per section page, in order)."""
+    def finish(self, front: bytes, stamps: bytes, order: Sequence[str], destination: BinaryIO) -> None:
+        """Writes the pack: the front's pages, then each section in `order`, numbered by
+        the stamps (one page per section page, in order). Written straight to the file,
+        not made as bytes first: the save is the build's peak of memory."""
         pack = self._pack
         sections = [self._sections[name] for name in order]
         section_pages = [page for section in sections for page in section.pages]
@@ -164,7 +165,7 @@ class PackJoiner:
                 outline += section.outline
                 destinations.update(section.destinations)
             write_navigation(pack, outline, destinations)
-            return save_pdf(pack, min_version=front_pdf.pdf_version)
+            save_pdf(pack, destination, min_version=front_pdf.pdf_version)
 
     def _join_tags(self, front: Pdf, sections: Sequence[_Section]) -> None:
         """The front's structure tree, with each section's elements after its own and

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from reportgen.cache import RenderCache
 from reportgen.memory import give_back_memory
@@ -18,6 +19,8 @@ from reportgen.workers import RenderPool
 Progress = Callable[[int, int, str], None]
 # Takes a director's finished PDF: (slug, PDF).
 Deliver = Callable[[str, bytes], None]
+# Writes a PDF to the stream it is given.
+WritePdf = Callable[[BinaryIO], None]
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,7 @@ def split_pack_pdf(
     progress: Progress,
     meanwhile: Callable[[], object],
     deliver: Deliver,
-) -> bytes:
+) -> WritePdf:
     """Every director laid out once, from the cache where the inputs are unchanged, and
     the pack joined from their sections and a front laid out with slot pages.
 
@@ -165,7 +168,7 @@ def split_pack_pdf(
     only the bodies (at 1,000 indicators, holding both tipped memory over 300 MB).
     Stored sections are joined while the workers lay out the others (a re-build after
     one comment is then mostly that); new ones once the front is made, so the main
-    process grows only after the workers are done.
+    process grows only after the workers are done. Returns how to write the pack's PDF.
     """
     from reportgen.packjoin import PackJoiner  # pikepdf: only when building
 
@@ -212,4 +215,5 @@ def split_pack_pdf(
         if director.slug not in joined:
             part = parts.pop(director.slug)  # its PDF goes once it is joined
             joiner.add_section(director.slug, part.body_pdf, part.front_pages)
-    return joiner.finish(front_pdf, stamps, [director.slug for director in report.directors])
+    order = [director.slug for director in report.directors]
+    return lambda destination: joiner.finish(front_pdf, stamps, order, destination)

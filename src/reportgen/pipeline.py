@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from reportgen.cache import RenderCache
-from reportgen.parts import Deliver, Progress, split_pack_pdf
+from reportgen.parts import Deliver, Progress, WritePdf, split_pack_pdf
 from reportgen.pdf import SplitError, render_pdf
 from reportgen.render import Renderer
 from reportgen.templating import template_search_path
 from reportgen.workers import RenderPool
 
-__all__ = ["Deliver", "Progress", "page_sides_matter", "render_pack_pdfs"]
+__all__ = ["Deliver", "Progress", "WritePdf", "page_sides_matter", "render_pack_pdfs"]
 
 # Page rules or breaks that depend on a page's side or position: a section laid out in
 # its director's pack could then differ from the same section in the whole pack.
@@ -43,8 +44,10 @@ def render_pack_pdfs(
     progress: Progress,
     meanwhile: Callable[[], None],
     deliver: Deliver,
-) -> bytes:
-    """The pack's PDF; each director's PDF goes to `deliver` (slug, PDF) as it is made.
+    write_pack: Callable[[WritePdf], None],
+) -> None:
+    """The pack's PDF, given to `write_pack` as the way to write it; each director's PDF
+    goes to `deliver` (slug, PDF) as it is made.
 
     Directors are laid out from their HTML (`htmls` by slug). `meanwhile` does the
     build's other work while the workers lay out pages; it is called exactly once.
@@ -66,13 +69,17 @@ def render_pack_pdfs(
     try:
         if not report.directors or page_sides_matter(templates):
             raise SplitError("nothing to split, or pages styled by side")
-        pack = split_pack_pdf(renderer, htmls, cache, pool, progress, once, deliver)
+        write_pack(split_pack_pdf(renderer, htmls, cache, pool, progress, once, deliver))
     except SplitError:
         for done, director in enumerate(report.directors, start=1):
             deliver(director.slug, render_pdf(htmls[director.slug], templates))
             progress(done, total, director.name)
         once()
-        pack = render_pdf(renderer.pack_html(), templates)
+        whole = render_pdf(renderer.pack_html(), templates)
+
+        def write_whole(destination: BinaryIO) -> None:
+            destination.write(whole)
+
+        write_pack(write_whole)
     cache.prune()
     progress(total, total, "whole pack")
-    return pack

@@ -7,6 +7,7 @@ section pages get the pack's numbers the same way (see packjoin).
 from __future__ import annotations
 
 from io import BytesIO
+from typing import BinaryIO
 
 import pikepdf
 from pikepdf import Name, Pdf
@@ -30,19 +31,17 @@ def stamp_page(page: pikepdf.Page, stamp: pikepdf.Page, number: int) -> None:
     page.contents_add(b"Q\n/Artifact BMC\n" + placement + b"\nEMC\n", prepend=False)
 
 
-def save_pdf(pdf: Pdf, min_version: str = "") -> bytes:
-    """The PDF's bytes, the same for the same content."""
-    output = BytesIO()
+def save_pdf(pdf: Pdf, destination: BinaryIO, min_version: str = "") -> None:
+    """Writes the PDF, the same bytes for the same content."""
     # deterministic_id: the same input gives the same bytes. Object streams generated:
     # the structure elements packed and compressed together, a third of the size and
     # faster to write than as separate objects.
     pdf.save(
-        output,
+        destination,
         deterministic_id=True,
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
         min_version=min_version,
     )
-    return output.getvalue()
 
 
 def stamp_pdf(body: bytes, numbers: bytes) -> bytes:
@@ -52,4 +51,6 @@ def stamp_pdf(body: bytes, numbers: bytes) -> bytes:
         raise SplitError("the page numbers do not match the pages")
     for number, (page, stamp) in enumerate(zip(pdf.pages, stamps.pages, strict=True), 1):
         stamp_page(page, stamp, number)
-    return save_pdf(pdf)
+    output = BytesIO()
+    save_pdf(pdf, output)
+    return output.getvalue()

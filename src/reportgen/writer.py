@@ -7,9 +7,10 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 from reportgen.errors import ReportgenError, display_path
 from reportgen.swap import exchange, lock_folder, remove
@@ -96,7 +97,18 @@ class PackWriter:
         self.write_chunks(relative, (chunk.encode("utf-8") for chunk in chunks))
 
     def write_chunks(self, relative: str, chunks: Iterable[bytes]) -> None:
-        """Writes one file of the pack, synced to disk before the pack is swapped in.
+        """Writes one file of the pack, piece by piece."""
+
+        def write(stream: BinaryIO) -> None:
+            for chunk in chunks:  # an error in making a chunk is not the writer's to word
+                with self._writing():
+                    stream.write(chunk)
+
+        self.write_with(relative, write)
+
+    def write_with(self, relative: str, write: Callable[[BinaryIO], None]) -> None:
+        """Writes one file of the pack with write(stream), synced to disk before the
+        pack is swapped in.
 
         Written in place: the staging folder is private until the swap, and removed
         whole if the build fails, so a half-written file is never seen."""
@@ -104,9 +116,7 @@ class PackWriter:
         with self._writing():
             stream = path.open("wb")
         with stream:
-            for chunk in chunks:  # an error in making a chunk is not the writer's to word
-                with self._writing():
-                    stream.write(chunk)
+            write(stream)
             with self._writing():
                 stream.flush()
                 os.fsync(stream.fileno())
