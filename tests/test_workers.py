@@ -268,3 +268,32 @@ def test_ctrl_c_is_left_to_the_main_process() -> None:
     with RenderPool(2) as pool:
         pids = list(pool.map_unordered(_interrupted_then_pid, [1, 2]))
     assert os.getpid() not in pids and len(pids) == 2
+
+
+def _preload() -> None:
+    os.environ["REPORTGEN_TEST_PRELOADED"] = str(os.getpid())
+
+
+def _preloaded(_item: object) -> str | None:
+    return os.environ.get("REPORTGEN_TEST_PRELOADED")
+
+
+def test_workers_started_ahead_preload_then_take_the_jobs() -> None:
+    with RenderPool(2) as pool:
+        assert pool.start(2, preload=_preload)
+        started = {child.pid for child in multiprocessing.active_children()}
+        assert len(started) == 2
+        marks = list(pool.map_unordered(_preloaded, [1, 2, 3, 4]))
+        assert {child.pid for child in multiprocessing.active_children()} <= started  # no new ones
+    assert "REPORTGEN_TEST_PRELOADED" not in os.environ
+    assert all(mark is not None and int(mark) in started for mark in marks)
+
+
+def test_workers_started_ahead_for_nothing_end_with_the_pool() -> None:
+    """A re-build with every director stored starts workers it does not need: the jobs
+    that do come (none here, then the front) run, and the pool ends cleanly."""
+    with _deadline(60, "the pool waits for workers that had nothing to do"), RenderPool(2) as pool:
+        pool.start(2, preload=_preload)
+        assert list(pool.map_unordered(_pid, [])) == [] and not pool.in_workers
+        assert pool.submit(_pid, None)() != os.getpid()
+    assert multiprocessing.active_children() == []

@@ -10,6 +10,7 @@ from reportgen.chase import chase_list_csv
 from reportgen.compute import Report, compute_report
 from reportgen.errors import ReportgenError
 from reportgen.memory import give_back_memory
+from reportgen.pdf import load_weasyprint
 from reportgen.period import Period
 from reportgen.pipeline import Progress, WritePdf, render_pack_pdfs
 from reportgen.project import Project, load_project
@@ -51,6 +52,9 @@ def _write_pack(
     pool: RenderPool,
     progress: Progress,
 ) -> None:
+    # Workers start now, before the HTML is rendered: they carry less of this process
+    # (35 MB less each at 1,000 indicators) and import WeasyPrint meanwhile.
+    pool.start(len(report.directors), preload=load_weasyprint)
     renderer = Renderer(report, project.templates_dir)
     htmls = {director.slug: renderer.director_html(director) for director in report.directors}
     for slug, html in htmls.items():

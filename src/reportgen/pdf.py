@@ -70,6 +70,11 @@ def _slot_stylesheet(numbered_boxes: frozenset[str]) -> str:
     return f"@page {SLOT_PAGE} {{ {rules} }}"
 
 
+def load_weasyprint() -> None:
+    """Imports WeasyPrint (half a second) before the first page is laid out."""
+    import weasyprint  # noqa: F401
+
+
 def _html(html: str, project_templates: Path | None) -> Any:
     from weasyprint import HTML  # slow to import: only when a PDF is made
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import queue
 import signal
 import threading
 import traceback
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -66,12 +68,17 @@ def _outcome(number: int, function: Any, item: Any) -> bytes:
         return pickle.dumps(("done", number, False, _sendable(error), trace))
 
 
-def work(tasks: Any, results: Connection) -> None:
+def work(tasks: Any, results: Connection, preload: Callable[[], object] | None = None) -> None:
     """A worker: runs tasks (pickled) until it is told there are no more (None)."""
     global _results
     # Ctrl-C is the main process's to handle: it ends the workers (no trace from each).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _results = sender = _Sender(results)
+    if preload is not None:
+        # Only a head start: if it fails, the first task that needs it fails the same
+        # way, and that error goes back to the main process with the task's.
+        with contextlib.suppress(Exception):
+            preload()
     while (task := tasks.get()) is not None:
         number, function, item = pickle.loads(task)
         sender.send(_outcome(number, function, item))

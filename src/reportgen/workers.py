@@ -57,27 +57,32 @@ class RenderPool:
         self._done: dict[int, tuple[bool, Any]] = {}
         self._notices: deque[Any] = deque()
         self._stopping = False
+        self._in_workers = False
 
     def map_unordered(
         self, function: Callable[[Any], Result], items: Sequence[Any]
     ) -> Iterator[Result]:
         """function(item) for each item, as each finishes; in workers, the work starts now."""
-        if self._stopping:  # the workers of an earlier build are ending: let them, start anew
-            self.__exit__(None, None, None)
-        forks = "fork" in multiprocessing.get_all_start_methods()
-        if self.workers < 2 or not items or not forks:
+        self._in_workers = bool(items) and self.start(len(items))
+        if not self._in_workers:
             return map(function, items)  # lazily, in this process
-        if not self._answers:
-            # Even one job goes to a worker: the main process renders HTML meanwhile.
-            self._start(min(self.workers, len(items)))
         return self._results([self._put(function, item) for item in items])
 
-    def _start(self, count: int) -> None:
-        # pikepdf is imported here, so the workers share it; WeasyPrint is not: only the
-        # workers use it, and 32 MB less in the main process (which joins the pack at
-        # the end, its peak) measured the same time, each worker importing in parallel.
-        import reportgen.packjoin  # noqa: F401
+    def start(self, jobs: int, preload: Callable[[], object] | None = None) -> bool:
+        """Starts workers for up to `jobs` jobs now, unless running; each first calls
+        `preload` (to import what the jobs need while the main process works on).
+        False if work runs in this process (one core, or no fork())."""
+        if self._answers and not self._stopping:
+            return True
+        if self._stopping:  # the workers of an earlier build are ending: let them, start anew
+            self.__exit__(None, None, None)
+        if self.workers < 2 or jobs < 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return False
+        # Even one job goes to a worker: the main process renders HTML meanwhile.
+        self._start(min(self.workers, jobs), preload)
+        return True
 
+    def _start(self, count: int, preload: Callable[[], object] | None) -> None:
         context = multiprocessing.get_context("fork")
         self._stopping, self._done, self._notices = False, {}, deque()
         # A queue, not a pipe per worker: its thread sends while the main process works
@@ -90,7 +95,8 @@ class RenderPool:
         try:
             for _ in range(count):
                 reader, writer = context.Pipe(duplex=False)
-                process = context.Process(target=work, args=(self._tasks, writer), daemon=True)
+                arguments = (self._tasks, writer, preload)
+                process = context.Process(target=work, args=arguments, daemon=True)
                 process.start()
                 # Only the worker holds its end, so the pipe closes when the worker ends;
                 # closed before the next fork, so no other worker inherits it.
@@ -108,7 +114,7 @@ class RenderPool:
     @property
     def in_workers(self) -> bool:
         """Whether the jobs started last run in worker processes (so send notices)."""
-        return bool(self._answers)
+        return self._in_workers and bool(self._answers)
 
     def notices(self) -> Iterator[Any]:
         """The messages the running jobs send with notify(), as they come; forever, so
