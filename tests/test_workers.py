@@ -297,3 +297,15 @@ def test_workers_started_ahead_for_nothing_end_with_the_pool() -> None:
         assert list(pool.map_unordered(_pid, [])) == [] and not pool.in_workers
         assert pool.submit(_pid, None)() != os.getpid()
     assert multiprocessing.active_children() == []
+
+
+def test_workers_started_ahead_beyond_the_jobs_end_at_once() -> None:
+    with _deadline(60, "the surplus worker does not end"), RenderPool(2) as pool:
+        pool.start(2)
+        started = {child.pid for child in multiprocessing.active_children()}
+        pool.keep(1)
+        results = pool.map_unordered(_sleep_then_pid, [3.0])
+        while len(multiprocessing.active_children()) > 1:
+            time.sleep(0.05)  # the surplus one ends while the job still runs
+        [worker] = multiprocessing.active_children()
+        assert list(results) == [worker.pid] and worker.pid in started

@@ -186,6 +186,7 @@ def split_pack_pdf(
             progress(len(parts), total, f"{director.name} (unchanged)")
         else:
             jobs.append(job)
+    pool.keep(len(jobs))  # started ahead of knowing what the cache holds
     laid_out = _render_all(jobs, templates, pool)
     meanwhile()
     joiner, joined = PackJoiner(), set()

@@ -57,6 +57,7 @@ class RenderPool:
         self._done: dict[int, tuple[bool, Any]] = {}
         self._notices: deque[Any] = deque()
         self._stopping = False
+        self._staying = 0  # workers not yet told to end
         self._in_workers = False
 
     def map_unordered(
@@ -85,6 +86,7 @@ class RenderPool:
     def _start(self, count: int, preload: Callable[[], object] | None) -> None:
         context = multiprocessing.get_context("fork")
         self._stopping, self._done, self._notices = False, {}, deque()
+        self._staying = count
         # A queue, not a pipe per worker: its thread sends while the main process works
         # on, and a worker takes the next task as soon as it is free.
         self._tasks = context.Queue()
@@ -135,10 +137,17 @@ class RenderPool:
 
     def no_more_work(self) -> None:
         """Tells the workers that nothing will be added: each ends once the queue is empty."""
-        if self._answers and not self._stopping:
-            self._stopping = True
-            for _ in self._answers:
-                self._tasks.put(None)
+        self.keep(0)
+
+    def keep(self, count: int) -> None:
+        """Lets all but `count` workers end once the queue is empty: started ahead, more
+        than the jobs that came need (a re-build with one director changed needs one)."""
+        if not self._answers or self._stopping:
+            return
+        for _ in range(max(0, self._staying - count)):
+            self._tasks.put(None)  # a worker ends when it takes one
+        self._staying = min(self._staying, count)
+        self._stopping = self._staying == 0
 
     def _results(self, numbers: list[int]) -> Iterator[Any]:
         waiting = set(numbers)
