@@ -309,3 +309,35 @@ def test_workers_started_ahead_beyond_the_jobs_end_at_once() -> None:
             time.sleep(0.05)  # the surplus one ends while the job still runs
         [worker] = multiprocessing.active_children()
         assert list(results) == [worker.pid] and worker.pid in started
+
+
+ORPHANING = """\
+import os, signal, sys
+from reportgen.workers import RenderPool
+pool = RenderPool(2)
+pool.start(2)
+print(" ".join(str(process.pid) for process in pool._answers.values()), flush=True)
+os.kill(os.getpid(), signal.SIGKILL if sys.argv[1] == "KILL" else signal.SIGTERM)
+"""
+
+
+@pytest.mark.parametrize("signal_name", ["KILL", "TERM"])
+def test_workers_end_when_the_main_process_is_killed(signal_name: str) -> None:
+    """Killed (the out-of-memory killer, a CI time-out), it runs no clean-up: its idle
+    workers must not wait on the task queue for ever."""
+    command = [sys.executable, "-c", ORPHANING, signal_name]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    pids = [int(pid) for pid in result.stdout.split()]
+    assert len(pids) == 2
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in pids):
+        assert time.monotonic() < deadline, "a worker outlived the main process"
+        time.sleep(0.1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import os
 import pickle
 import queue
 import signal
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -49,6 +52,20 @@ def notify(message: Any) -> None:
         _results.send(pickle.dumps(("notice", message)))
 
 
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _end_with(parent: int) -> None:
+    """Has Linux kill this worker when the main process ends, however it ends (SIGKILL,
+    SIGTERM): a worker waiting for a task would wait for ever, as it holds the other end
+    of the task queue itself."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it ended before that was asked
+        os._exit(1)
+
+
 def _sendable(error: BaseException) -> BaseException:
     """The error itself if it survives the trip to the main process, else its text."""
     try:
@@ -68,9 +85,12 @@ def _outcome(number: int, function: Any, item: Any) -> bytes:
         return pickle.dumps(("done", number, False, _sendable(error), trace))
 
 
-def work(tasks: Any, results: Connection, preload: Callable[[], object] | None = None) -> None:
-    """A worker: runs tasks (pickled) until it is told there are no more (None)."""
+def work(
+    tasks: Any, results: Connection, parent: int, preload: Callable[[], object] | None = None
+) -> None:
+    """A worker of process `parent`: runs tasks (pickled) until told there are no more (None)."""
     global _results
+    _end_with(parent)
     # Ctrl-C is the main process's to handle: it ends the workers (no trace from each).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _results = sender = _Sender(results)

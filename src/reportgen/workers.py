@@ -97,7 +97,7 @@ class RenderPool:
         try:
             for _ in range(count):
                 reader, writer = context.Pipe(duplex=False)
-                arguments = (self._tasks, writer, preload)
+                arguments = (self._tasks, writer, os.getpid(), preload)
                 process = context.Process(target=work, args=arguments, daemon=True)
                 process.start()
                 # Only the worker holds its end, so the pipe closes when the worker ends;
