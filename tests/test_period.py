@@ -13,7 +13,7 @@ def test_quarter_one_is_april_to_june() -> None:
     period = Period.parse("2012-13-Q1")
     assert period.label == "Quarter 1 2012/13"
     assert period.end == date(2012, 6, 30)
-    assert period.quarter_months == [date(2012, 4, 30), date(2012, 5, 31), date(2012, 6, 30)]
+    assert period.quarter_months == (date(2012, 4, 30), date(2012, 5, 31), date(2012, 6, 30))
     assert str(period) == "2012-13-Q1"
 
 

@@ -10,7 +10,8 @@ from typing import BinaryIO
 
 from reportgen.cache import RenderCache
 from reportgen.memory import give_back_memory
-from reportgen.pdf import SLOT_PAGE, DirectorPdfs, render_director, render_front
+from reportgen.pdf import DirectorPdfs, render_director
+from reportgen.pdf_front import SLOT_PAGE, render_front
 from reportgen.render import Renderer
 from reportgen.worker_side import notify
 from reportgen.workers import RenderPool

@@ -1,4 +1,5 @@
-"""HTML to PDF with WeasyPrint: whole documents, and a director's pages split for reuse."""
+"""HTML to PDF with WeasyPrint: whole documents, and a director's pages split for reuse
+(the pack's front, which numbers the split pages in the pack, is pdf_front.py)."""
 
 from __future__ import annotations
 
@@ -21,18 +22,6 @@ PDF_VARIANT: str | None = "pdf/ua-1"
 # ("Page 2 of 9") and the pack ("Page 40 of 180"); every other box is the same in both.
 PAGE_COUNTERS = {"page", "pages"}
 
-# The @page name the pack's front gives slot pages standing for unnamed section pages,
-# so a stylesheet can skip the margin boxes that slots do not need (see render_front).
-SLOT_PAGE = "reportgen-slot"
-SIDES = {
-    "top": ("@top-left", "@top-center", "@top-right"),
-    "bottom": ("@bottom-left", "@bottom-center", "@bottom-right"),
-    "left": ("@left-top", "@left-middle", "@left-bottom"),
-    "right": ("@right-top", "@right-middle", "@right-bottom"),
-    "corners": ("@top-left-corner", "@top-right-corner", "@bottom-left-corner",
-                "@bottom-right-corner"),
-}
-
 
 class SplitError(Exception):
     """The templates do not mark where a director's section starts: render whole instead."""
@@ -53,36 +42,19 @@ class DirectorPdfs:
     numbered_boxes: frozenset[str]  # at-keywords of the page-number boxes, "@bottom-right"
 
 
-def _slot_stylesheet(numbered_boxes: frozenset[str]) -> str:
-    """Turns off, on slot pages, the margin boxes no slot needs.
-
-    A box is kept if it shows page numbers on some section page, and so is every box on
-    the same side as one: the boxes of a side share its width, so removing a neighbour
-    could move the numbers. (`!important`: a user stylesheet must beat the author's.)
-    """
-    dropped = []
-    for side, keywords in SIDES.items():
-        if side == "corners":
-            dropped += [k for k in keywords if k not in numbered_boxes]
-        elif not numbered_boxes.intersection(keywords):
-            dropped += keywords
-    rules = " ".join(f"{keyword} {{ content: none !important; }}" for keyword in dropped)
-    return f"@page {SLOT_PAGE} {{ {rules} }}"
-
-
 def load_weasyprint() -> None:
     """Imports WeasyPrint (half a second) before the first page is laid out."""
     import weasyprint  # noqa: F401
 
 
-def _html(html: str, project_templates: Path | None) -> Any:
+def weasy_html(html: str, project_templates: Path | None) -> Any:
     from weasyprint import HTML  # slow to import: only when a PDF is made
 
     folders = template_search_path(project_templates)
     return HTML(string=html, base_url=folders[0].as_uri() + "/", url_fetcher=asset_fetcher(folders))
 
 
-def _write(document: Any, tagged: bool = True) -> bytes:
+def write_pdf(document: Any, tagged: bool = True) -> bytes:
     """The document as PDF; stamps (tagged=False) are plain: the page they mark is tagged."""
     drop_attachments(document)
     if not tagged:
@@ -94,7 +66,7 @@ def _write(document: Any, tagged: bool = True) -> bytes:
 
 def render_pdf(html: str, project_templates: Path | None) -> bytes:
     """A PDF of the HTML; relative URLs resolve against the first template folder."""
-    return _write(_html(html, project_templates).render())
+    return write_pdf(weasy_html(html, project_templates).render())
 
 
 def counts_pages(box: Any) -> bool:
@@ -112,7 +84,7 @@ def _children(page: Any) -> tuple[Any, ...]:
     return tuple(page._page_box.children)
 
 
-def _set_children(page: Any, children: tuple[Any, ...], stamp: bool = False) -> None:
+def set_page_boxes(page: Any, children: tuple[Any, ...], stamp: bool = False) -> None:
     """Replaces a laid-out page's boxes (its body and its margin boxes are its children)."""
     box = page._page_box
     box.children = children
@@ -124,7 +96,7 @@ def _is_margin(box: Any) -> bool:
     return hasattr(box, "at_keyword")
 
 
-def _numbers(page: Any) -> tuple[Any, ...]:
+def page_number_boxes(page: Any) -> tuple[Any, ...]:
     return tuple(box for box in _children(page) if _is_margin(box) and counts_pages(box))
 
 
@@ -160,7 +132,7 @@ def first_page_with(document: Any, anchor: str) -> int:
 
 
 # Told, as soon as a director is laid out, what the pack's front needs: the section's
-# page names and page-number boxes (see render_front).
+# page names and page-number boxes (see pdf_front.render_front).
 OnLayout = Callable[[tuple[str, ...], frozenset[str]], None]
 
 
@@ -175,57 +147,18 @@ def render_director(
     """
     from reportgen.stamping import stamp_pdf  # pikepdf: only when rendering
 
-    document = _html(html, project_templates).render()
+    document = weasy_html(html, project_templates).render()
     start = first_page_with(document, anchor)
-    numbers = [_numbers(page) for page in document.pages]
+    numbers = [page_number_boxes(page) for page in document.pages]
     section = document.pages[start:]
     names = tuple(str(page._page_box.page_type.name) for page in section)
     numbered = frozenset(str(box.at_keyword) for page in numbers[start:] for box in page)
     if on_layout is not None:
         on_layout(names, numbered)
     for page, shown in zip(document.pages, numbers, strict=True):
-        _set_children(page, tuple(box for box in _children(page) if box not in shown))
-    body = _write(document)
+        set_page_boxes(page, tuple(box for box in _children(page) if box not in shown))
+    body = write_pdf(document)
     for page, shown in zip(document.pages, numbers, strict=True):
-        _set_children(page, shown, stamp=True)
-    stamps = _write(document, tagged=False)
+        set_page_boxes(page, shown, stamp=True)
+    stamps = write_pdf(document, tagged=False)
     return DirectorPdfs(stamp_pdf(body, stamps), body, start, names, numbered)
-
-
-def _keep_link_targets(front: list[Any], slots: list[Any]) -> None:
-    """Lists the slots' anchors on the front's last page.
-
-    The front's PDF leaves the slots out, and WeasyPrint drops a link whose anchor it
-    does not write: the contents' links to the sections would go. Kept as names, they
-    are pointed at the sections' own pages when the pack is joined (see packjoin).
-    """
-    for slot in slots:
-        for name, position in slot.anchors.items():
-            front[-1].anchors.setdefault(name, position)
-
-
-def render_front(
-    html: str,
-    front_pages_end: str,
-    numbered_boxes: frozenset[str],
-    project_templates: Path | None,
-) -> tuple[bytes, bytes]:
-    """The pack's cover and summary, laid out with one empty slot page per section page.
-
-    Laid out as one document so the slots carry the pack's real page numbers, its
-    contents' page references and links. On the slot pages only the page-number boxes
-    are kept: they are stamped onto the sections' pages. Returns the front's PDF (the
-    pages before the element `front_pages_end`, which starts the first slot) and the
-    slot pages alone as plain, untagged stamps.
-    """
-    from weasyprint import CSS
-
-    slots = CSS(string=_slot_stylesheet(numbered_boxes))
-    document = _html(html, project_templates).render(stylesheets=[slots])
-    first_slot = first_page_with(document, front_pages_end)
-    front, slot_pages = document.pages[:first_slot], document.pages[first_slot:]
-    for page in slot_pages:
-        _set_children(page, _numbers(page), stamp=True)
-    stamps = _write(document.copy(slot_pages), tagged=False)
-    _keep_link_targets(front, slot_pages)
-    return _write(document.copy(front)), stamps

@@ -6,6 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 PERIOD_PATTERN = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$")
 FIRST_MONTH = 4  # the financial year starts in April
@@ -57,18 +58,18 @@ class Period:
         """As printed in the pack: `Quarter 1 2012/13`."""
         return f"Quarter {self.quarter} {self.start_year}/{(self.start_year + 1) % 100:02d}"
 
-    @property
-    def year_months(self) -> list[date]:
+    @cached_property  # read for every month of every indicator
+    def year_months(self) -> tuple[date, ...]:
         """The 12 month ends of the financial year, April to March."""
-        return [month_end(*add_months(self.start_year, FIRST_MONTH, i)) for i in range(12)]
+        return tuple(month_end(*add_months(self.start_year, FIRST_MONTH, i)) for i in range(12))
 
-    @property
+    @cached_property
     def end(self) -> date:
         """The last day of the quarter."""
         return self.year_months[self.quarter * 3 - 1]
 
     @property
-    def quarter_months(self) -> list[date]:
+    def quarter_months(self) -> tuple[date, ...]:
         """The three month ends of the quarter."""
         return self.year_months[self.quarter * 3 - 3 : self.quarter * 3]
 
