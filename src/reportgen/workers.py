@@ -39,9 +39,10 @@ def core_count() -> int:
 class RenderPool:
     """One worker per core at most, forked when there is work, ended when there is none.
 
-    Forked when the first jobs are given, so that they share what the main process has
-    loaded (frozen for their garbage collectors) and import only WeasyPrint themselves.
-    Once no_more_work() is called each worker ends when it finds the queue empty, so one
+    Forked by start() (the sooner, the less of the main process each carries) or when
+    the first jobs are given; they share what the main process has loaded (frozen for
+    their garbage collectors) and import only WeasyPrint themselves. keep(n) lets those
+    beyond n end. Once no_more_work() is called each worker ends when it finds the queue empty, so one
     that is done does not hold its memory while another finishes (multiprocessing.Pool
     keeps every worker to the end). Each worker answers on its own pipe, which the main
     process alone reads: a worker that dies, even halfway through a message, closes it,
