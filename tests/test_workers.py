@@ -341,3 +341,25 @@ def _alive(pid: int) -> bool:
             return stat.read().split(")")[-1].split()[0] != "Z"  # a zombie has ended
     except FileNotFoundError:
         return False
+
+
+def _touch(path: str) -> str:
+    Path(path).touch()
+    return path
+
+
+def test_each_job_starts_as_soon_as_it_is_given(tmp_path: Path) -> None:
+    """A re-build's changed director starts while the other directors' HTML is still
+    being rendered: the pool takes each item as the iterable yields it."""
+    first, second = str(tmp_path / "first"), str(tmp_path / "second")
+
+    def items() -> Iterator[str]:
+        yield first
+        deadline = time.monotonic() + 30
+        while not Path(first).exists():  # would never come if jobs waited for the last item
+            assert time.monotonic() < deadline, "the first job did not start before the last was given"
+            time.sleep(0.05)
+        yield second
+
+    with RenderPool(2) as pool:
+        assert sorted(pool.map_unordered(_touch, items())) == [first, second]

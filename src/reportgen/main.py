@@ -7,7 +7,7 @@ from pathlib import Path
 
 from reportgen import cache
 from reportgen.chase import chase_list_csv
-from reportgen.compute import Report, compute_report
+from reportgen.compute import DirectorSection, Report, compute_report
 from reportgen.errors import ReportgenError
 from reportgen.memory import give_back_memory
 from reportgen.pdf import load_weasyprint
@@ -56,9 +56,14 @@ def _write_pack(
     # (summed peak RSS at 1,000 indicators 392 -> 360 MiB) and import WeasyPrint meanwhile.
     pool.start(len(report.directors), preload=load_weasyprint)
     renderer = Renderer(report, project.templates_dir)
-    htmls = {director.slug: renderer.director_html(director) for director in report.directors}
-    for slug, html in htmls.items():
-        writer.write_text(f"directors/{slug}.html", html)
+    htmls: dict[str, str] = {}
+
+    def director_html(director: DirectorSection) -> str:
+        # Rendered when the PDF pipeline first asks, so its layout can start at once.
+        if director.slug not in htmls:
+            htmls[director.slug] = html = renderer.director_html(director)
+            writer.write_text(f"directors/{director.slug}.html", html)
+        return htmls[director.slug]
 
     def other_outputs() -> None:
         # Runs while the workers lay out the directors' pages.
@@ -79,7 +84,9 @@ def _write_pack(
     def pack_pdf(write: WritePdf) -> None:
         writer.write_with("report.pdf", write)
 
-    render_pack_pdfs(renderer, htmls, cache_folder, pool, progress, other_outputs, director_pdf, pack_pdf)
+    render_pack_pdfs(
+        renderer, director_html, cache_folder, pool, progress, other_outputs, director_pdf, pack_pdf
+    )
 
 
 def _out_dir(root: Path, out: Path | str | None) -> Path:

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from reportgen.cache import RenderCache
-from reportgen.parts import Deliver, Progress, WritePdf, split_pack_pdf
+from reportgen.parts import Deliver, DirectorHtml, Progress, WritePdf, split_pack_pdf
 from reportgen.pdf import SplitError, render_pdf
 from reportgen.render import Renderer
 from reportgen.templating import template_search_path
 from reportgen.workers import RenderPool
 
-__all__ = ["Deliver", "Progress", "WritePdf", "page_sides_matter", "render_pack_pdfs"]
+__all__ = ["Deliver", "DirectorHtml", "Progress", "WritePdf", "page_sides_matter", "render_pack_pdfs"]
 
 # Page rules or breaks that depend on a page's side or position: a section laid out in
 # its director's pack could then differ from the same section in the whole pack.
@@ -38,7 +38,7 @@ def page_sides_matter(templates: Path | None) -> bool:
 
 def render_pack_pdfs(
     renderer: Renderer,
-    htmls: dict[str, str],
+    director_html: DirectorHtml,
     cache_folder: Path | None,
     pool: RenderPool,
     progress: Progress,
@@ -49,7 +49,7 @@ def render_pack_pdfs(
     """The pack's PDF, given to `write_pack` as the way to write it; each director's PDF
     goes to `deliver` (slug, PDF) as it is made.
 
-    Directors are laid out from their HTML (`htmls` by slug). `meanwhile` does the
+    Directors are laid out from their HTML, from `director_html`. `meanwhile` does the
     build's other work while the workers lay out pages; it is called exactly once.
 
     If the templates do not mark where a section starts (a project's own section.html
@@ -69,10 +69,10 @@ def render_pack_pdfs(
     try:
         if not report.directors or page_sides_matter(templates):
             raise SplitError("nothing to split, or pages styled by side")
-        write_pack(split_pack_pdf(renderer, htmls, cache, pool, progress, once, deliver))
+        write_pack(split_pack_pdf(renderer, director_html, cache, pool, progress, once, deliver))
     except SplitError:
         for done, director in enumerate(report.directors, start=1):
-            deliver(director.slug, render_pdf(htmls[director.slug], templates))
+            deliver(director.slug, render_pdf(director_html(director), templates))
             progress(done, total, director.name)
         once()
         whole = render_pdf(renderer.pack_html(), templates)

@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import pickle
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sized
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from types import TracebackType
@@ -62,13 +62,18 @@ class RenderPool:
         self._in_workers = False
 
     def map_unordered(
-        self, function: Callable[[Any], Result], items: Sequence[Any]
+        self, function: Callable[[Any], Result], items: Iterable[Any]
     ) -> Iterator[Result]:
-        """function(item) for each item, as each finishes; in workers, the work starts now."""
-        self._in_workers = bool(items) and self.start(len(items))
-        if not self._in_workers:
+        """function(item) for each item, as each finishes. In workers, each item is
+        submitted as `items` gives it (all of them before this returns); in this
+        process, each runs as the results are read."""
+        jobs = len(items) if isinstance(items, Sized) else self.workers
+        if not self.start(jobs):
+            self._in_workers = False
             return map(function, items)  # lazily, in this process
-        return self._results([self._put(function, item) for item in items])
+        numbers = [self._put(function, item) for item in items]
+        self._in_workers = bool(numbers)
+        return self._results(numbers) if numbers else iter(())
 
     def start(self, jobs: int, preload: Callable[[], object] | None = None) -> bool:
         """Starts workers for up to `jobs` jobs now, unless running; each first calls
