@@ -363,3 +363,38 @@ def test_each_job_starts_as_soon_as_it_is_given(tmp_path: Path) -> None:
 
     with RenderPool(2) as pool:
         assert sorted(pool.map_unordered(_touch, items())) == [first, second]
+
+
+def test_a_pool_serves_the_next_build_after_a_failed_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failed build's workers neither hold the output folder's lock (the next build
+    would wait for ever) nor hand what they did to the next build."""
+    from reportgen.render import Renderer
+
+    project = make_project(tmp_path / "project", long=False)
+
+    def failing(*_args: Any) -> str:
+        raise RuntimeError("template failed")
+
+    with RenderPool(2) as pool:
+        with monkeypatch.context() as patch:
+            patch.setattr(Renderer, "director_html", failing)
+            with pytest.raises(RuntimeError, match="template failed"):
+                build(project, out=tmp_path / "out", pool=pool)
+        with _deadline(120, "the next build waits for the failed build's workers"):
+            result = build(project, out=tmp_path / "out", pool=pool)
+    assert (result.output_dir / "report.pdf").stat().st_size > 0
+
+
+def test_a_pack_laid_out_whole_leaves_no_worker_behind(tmp_path: Path) -> None:
+    """Templates that style pages by side are laid out whole, in this process: the
+    workers started ahead are ended, and the next build into the folder goes ahead."""
+    project = make_project(tmp_path / "project", long=False)
+    (project / "templates").mkdir(exist_ok=True)
+    (project / "templates" / "pack.css").write_text("@page :left { margin-left: 30mm; }\n")
+    with RenderPool(2) as pool:
+        build(project, out=tmp_path / "out", pool=pool)
+        assert multiprocessing.active_children() == []
+        with _deadline(120, "the next build waits for the first build's workers"):
+            build(project, out=tmp_path / "out", pool=pool)

@@ -258,3 +258,28 @@ def test_an_error_in_making_a_streamed_file_is_not_called_a_write_failure(tmp_pa
         pack.write_text_chunks("report.html", chunks())
     assert snapshot(target) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2012-13-Q1"]
+
+
+@pytest.mark.parametrize("what", ["a small file", "a PDF saved into its file"])
+def test_a_full_disk_is_a_clean_error_however_the_file_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, what: str
+) -> None:
+    """A small file's data reaches the disk only when it is flushed or closed; a PDF is
+    saved by pikepdf straight into its file: either way the full disk is worded."""
+    import pikepdf
+
+    target = old_pack(tmp_path)
+    before = snapshot(target)
+    with (
+        pytest.raises(ReportgenError, match="cannot write the pack: No space left on device"),
+        PackWriter(target) as pack,
+    ):
+        monkeypatch.setattr(pack, "path", lambda relative: Path("/dev/full"))
+        if what == "a small file":
+            pack.write_text("tiny.json", "{}")
+        else:
+            pdf = pikepdf.new()
+            pdf.add_blank_page()
+            pack.write_with("report.pdf", lambda stream: pdf.save(stream))
+    monkeypatch.undo()
+    assert snapshot(target) == before

@@ -71,6 +71,7 @@ def render_pack_pdfs(
             raise SplitError("nothing to split, or pages styled by side")
         write_pack(split_pack_pdf(renderer, director_html, cache, pool, progress, once, deliver))
     except SplitError:
+        pool.stop()  # laid out whole from here on: what the workers do is not wanted
         for done, director in enumerate(report.directors, start=1):
             deliver(director.slug, render_pdf(director_html(director), templates))
             progress(done, total, director.name)

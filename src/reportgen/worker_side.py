@@ -31,8 +31,11 @@ class _Sender:
         self._pending.put(message)
 
     def _run(self) -> None:
-        while (message := self._pending.get()) is not None:
-            self.pipe.send_bytes(message)
+        try:
+            while (message := self._pending.get()) is not None:
+                self.pipe.send_bytes(message)
+        except BaseException:  # out of memory, the main process gone: cannot answer
+            os._exit(1)  # so end, and the main process hears of it (WorkerDied)
 
     def close(self) -> None:
         """Returns once everything given to send() has been sent."""

@@ -223,17 +223,24 @@ class RenderPool:
             while self._answers:  # what they still send is kept, for a later ask
                 for pipe in wait(list(self._answers)):
                     self._read(pipe, lenient=True)
+            self._close()
         else:
-            # A failed build does not wait for its workers, nor reads what they sent.
-            processes = list(self._answers.values())
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                process.join(5)
-                if process.is_alive():
-                    process.kill()
-                    process.join()
-        self._close()
+            self.stop()
+
+    def stop(self) -> None:
+        """Ends the workers at once, unread (a failed build: what they do or sent is not
+        wanted, nor must it reach a later build). The pool can start afresh."""
+        processes = list(self._answers.values())
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        if processes:
+            self._close()
+        self._done, self._notices, self._in_workers = {}, deque(), False
 
     def _close(self) -> None:
         for pipe in self._answers:

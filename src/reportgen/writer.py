@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import Any, BinaryIO, cast
 
 from reportgen.errors import ReportgenError, display_path
 from reportgen.swap import exchange, lock_folder, remove
@@ -24,6 +24,26 @@ def _fsync(path: Path) -> None:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+
+class _WordedFile:
+    """A file whose write() words the file system's errors (a full disk) as the pack not
+    written, while errors in making what is written (a template's) pass unworded."""
+
+    def __init__(self, file: BinaryIO, writing: Callable[[], contextlib.AbstractContextManager[None]]):
+        self._file = file
+        self._writing = writing
+
+    def write(self, data: bytes) -> int:
+        with self._writing():
+            return self._file.write(data)
+
+    def flush(self) -> None:
+        with self._writing():
+            self._file.flush()
+
+    def __getattr__(self, name: str) -> Any:  # seek, tell: as the file's
+        return getattr(self._file, name)
 
 
 class PackWriter:
@@ -101,8 +121,7 @@ class PackWriter:
 
         def write(stream: BinaryIO) -> None:
             for chunk in chunks:  # an error in making a chunk is not the writer's to word
-                with self._writing():
-                    stream.write(chunk)
+                stream.write(chunk)
 
         self.write_with(relative, write)
 
@@ -115,11 +134,15 @@ class PackWriter:
         path = self.path(relative)
         with self._writing():
             stream = path.open("wb")
-        with stream:
-            write(stream)
+        try:
+            write(cast(BinaryIO, _WordedFile(stream, self._writing)))
             with self._writing():
                 stream.flush()
                 os.fsync(stream.fileno())
+                stream.close()
+        finally:
+            with contextlib.suppress(OSError):  # already failing: that error is the one to tell
+                stream.close()
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
