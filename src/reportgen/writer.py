@@ -30,17 +30,23 @@ class _WordedFile:
     """A file whose write() words the file system's errors (a full disk) as the pack not
     written, while errors in making what is written (a template's) pass unworded."""
 
-    def __init__(self, file: BinaryIO, writing: Callable[[], contextlib.AbstractContextManager[None]]):
+    def __init__(self, file: BinaryIO, fail: Callable[[OSError], Exception]) -> None:
         self._file = file
-        self._writing = writing
+        self._fail = fail
 
     def write(self, data: bytes) -> int:
-        with self._writing():
+        # pikepdf writes the pack in ~130,000 pieces: a plain try costs nothing, a
+        # context manager per piece cost 0.45 s at 1,000 indicators (measured).
+        try:
             return self._file.write(data)
+        except OSError as error:
+            raise self._fail(error) from None
 
     def flush(self) -> None:
-        with self._writing():
+        try:
             self._file.flush()
+        except OSError as error:
+            raise self._fail(error) from None
 
     def __getattr__(self, name: str) -> Any:  # seek, tell: as the file's
         return getattr(self._file, name)
@@ -135,7 +141,7 @@ class PackWriter:
         with self._writing():
             stream = path.open("wb")
         try:
-            write(cast(BinaryIO, _WordedFile(stream, self._writing)))
+            write(cast(BinaryIO, _WordedFile(stream, lambda error: self._fail("write the pack", error))))
             with self._writing():
                 stream.flush()
                 os.fsync(stream.fileno())
