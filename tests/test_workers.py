@@ -124,18 +124,35 @@ def _die(_item: object) -> None:
     os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
 
 
-def test_a_worker_with_nothing_left_to_do_ends_while_another_works() -> None:
+def _wait_for(path: Path) -> None:
+    deadline = time.monotonic() + 30
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path.name} never came"
+        time.sleep(0.02)
+
+
+def _quick_or_slow(item: tuple[str, Path]) -> int:
+    role, folder = item
+    if role == "slow":
+        (folder / "slow-started").touch()
+        _wait_for(folder / "release")
+    else:  # returns only once the other worker has the slow job, so neither takes both
+        _wait_for(folder / "slow-started")
+    return os.getpid()
+
+
+def test_a_worker_with_nothing_left_to_do_ends_while_another_works(tmp_path: Path) -> None:
     """Its memory goes back as soon as it is idle: not when the last worker is done."""
     with RenderPool(2) as pool:
-        # The quick one takes long enough for the other worker to take the slow one.
-        results = pool.map_unordered(_sleep_then_pid, [0.5, 4.0])
+        results = pool.map_unordered(_quick_or_slow, [("quick", tmp_path), ("slow", tmp_path)])
         quick = next(results)
         pool.no_more_work()
-        deadline = time.monotonic() + 2.5
+        deadline = time.monotonic() + 10
         while quick in {child.pid for child in multiprocessing.active_children()}:
             assert time.monotonic() < deadline, "the idle worker still runs"
             time.sleep(0.05)
         assert len(multiprocessing.active_children()) == 1  # the other is still at work
+        (tmp_path / "release").touch()
         slow = next(results)
     assert slow != quick
 

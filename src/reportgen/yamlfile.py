@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.parser import ParserError
+from yaml.scanner import ScannerError
 
 from reportgen.inputfile import InputFileError, read_input
 from reportgen.linedata import LineDict, LineList, Node
@@ -31,7 +33,7 @@ def load_yaml(path: Path) -> Any:
     try:
         try:
             return parse(text, Loader)
-        except yaml.MarkedYAMLError:
+        except (ScannerError, ParserError):  # libyaml's wording; the rest is PyYAML's
             parse(text, WordingLoader)  # raises the same error, worded by PyYAML
             raise  # (both parsers refuse the same texts: not reached)
     except yaml.MarkedYAMLError as error:
