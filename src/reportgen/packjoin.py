@@ -3,9 +3,9 @@
 Each section is the part of a director's body PDF after their own cover and summary.
 Its pages, structure tree (PDF/UA tags), outline and named destinations are copied in
 as soon as it is added, one part open at a time. The front (the pack's cover and
-summary, laid out with a slot page per section page, see pdf_front.render_front) can only be
-laid out once every section's pages are known, so it is added last, put first, and the
-slots' page numbers are stamped onto the section pages then.
+summary, laid out with a slot page per section page, see pdf_front.render_front) can
+only be laid out once every section's pages are known, so it is added last, put first,
+and the slots' page numbers are stamped onto the section pages then.
 """
 
 from __future__ import annotations

@@ -42,9 +42,9 @@ class RenderPool:
     Forked by start() (the sooner, the less of the main process each carries) or when
     the first jobs are given; they share what the main process has loaded (frozen for
     their garbage collectors) and import only WeasyPrint themselves. keep(n) lets those
-    beyond n end. Once no_more_work() is called each worker ends when it finds the queue empty, so one
-    that is done does not hold its memory while another finishes (multiprocessing.Pool
-    keeps every worker to the end). Each worker answers on its own pipe, which the main
+    beyond n end. Once no_more_work() is called each worker ends when it finds the
+    queue empty, so one that is done does not hold its memory while another finishes
+    (multiprocessing.Pool keeps every worker to the end). Each worker answers on its own pipe, which the main
     process alone reads: a worker that dies, even halfway through a message, closes it,
     so the build fails instead of waiting. A failed build stops its workers at once.
     With one core, or no fork(), work runs in the main process.
@@ -57,7 +57,6 @@ class RenderPool:
         self._numbers = 0
         self._done: dict[int, tuple[bool, Any]] = {}
         self._notices: deque[Any] = deque()
-        self._stopping = False
         self._staying = 0  # workers not yet told to end
         self._in_workers = False
 
@@ -91,7 +90,7 @@ class RenderPool:
 
     def _start(self, count: int, preload: Callable[[], object] | None) -> None:
         context = multiprocessing.get_context("fork")
-        self._stopping, self._done, self._notices = False, {}, deque()
+        self._done, self._notices = {}, deque()
         self._staying = count
         # A queue, not a pipe per worker: its thread sends while the main process works
         # on, and a worker takes the next task as soon as it is free.
@@ -118,6 +117,11 @@ class RenderPool:
         # Pickled here: one that cannot be fails now, not silently in the queue's thread.
         self._tasks.put(pickle.dumps((self._numbers, function, item)))
         return self._numbers
+
+    @property
+    def _stopping(self) -> bool:
+        """Whether every running worker has been told to end (by keep or no_more_work)."""
+        return bool(self._answers) and self._staying == 0
 
     @property
     def in_workers(self) -> bool:
@@ -153,7 +157,6 @@ class RenderPool:
         for _ in range(max(0, self._staying - count)):
             self._tasks.put(None)  # a worker ends when it takes one
         self._staying = min(self._staying, count)
-        self._stopping = self._staying == 0
 
     def _results(self, numbers: list[int]) -> Iterator[Any]:
         waiting = set(numbers)
