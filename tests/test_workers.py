@@ -41,6 +41,16 @@ def _deadline(seconds: int, what: str) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+@contextlib.contextmanager
+def _pool_that_fails(
+    error: type[BaseException], match: str, hang: str, seconds: int = 60
+) -> Iterator[RenderPool]:
+    """A pool of two workers whose block must raise `error` (matching `match`) within
+    `seconds`; `hang` says what waiting for ever would mean."""
+    with _deadline(seconds, hang), pytest.raises(error, match=match), RenderPool(2) as pool:
+        yield pool
+
+
 def _half_done(item: int) -> tuple[int, int]:
     notify(("laid out", item, os.getpid()))
     return item, os.getpid()
@@ -107,11 +117,9 @@ def test_a_director_failing_in_a_worker_fails_the_build_without_waiting(
         raise RuntimeError("layout failed")
 
     monkeypatch.setattr(parts, "render_director", failing)
-    with (
-        _deadline(120, "the build still waits for a director that failed"),
-        pytest.raises(RuntimeError, match="layout failed"),
-        RenderPool(2) as pool,
-    ):
+    with _pool_that_fails(
+        RuntimeError, "layout failed", "the build still waits for a director that failed", 120
+    ) as pool:
         build(make_project(tmp_path / "project"), out=tmp_path / "out", pool=pool)
 
 
@@ -158,11 +166,7 @@ def test_a_worker_with_nothing_left_to_do_ends_while_another_works(tmp_path: Pat
 
 
 def test_a_worker_that_dies_fails_the_build_rather_than_hang_it() -> None:
-    with (
-        _deadline(60, "the pool still waits for a worker that died"),
-        pytest.raises(WorkerDied, match="exit code -9"),
-        RenderPool(2) as pool,
-    ):
+    with _pool_that_fails(WorkerDied, "exit code -9", "the pool still waits for a worker that died") as pool:
         list(pool.map_unordered(_die, [1, 2]))
 
 
@@ -188,11 +192,7 @@ def _quit(_item: object) -> None:
 
 
 def test_workers_that_all_end_quietly_with_work_unfinished_fail_the_build() -> None:
-    with (
-        _deadline(60, "the pool still waits for workers that ended"),
-        pytest.raises(WorkerDied, match="unfinished"),
-        RenderPool(2) as pool,
-    ):
+    with _pool_that_fails(WorkerDied, "unfinished", "the pool still waits for workers that ended") as pool:
         list(pool.map_unordered(_quit, [1, 2]))
 
 
@@ -210,11 +210,9 @@ def _twenty_megabytes(_item: int) -> bytes:
 
 def test_a_failing_build_does_not_wait_on_half_sent_results() -> None:
     """The main process fails while workers send megabytes: ending them must not hang."""
-    with (
-        _deadline(60, "ending the workers waits on what they half sent"),
-        pytest.raises(RuntimeError, match="main failed"),
-        RenderPool(2) as pool,
-    ):
+    with _pool_that_fails(
+        RuntimeError, "main failed", "ending the workers waits on what they half sent"
+    ) as pool:
         pool.map_unordered(_twenty_megabytes, list(range(6)))
         time.sleep(2)
         raise RuntimeError("main failed")
@@ -228,11 +226,9 @@ def _die_halfway_through_an_answer(_item: object) -> None:
 
 
 def test_a_worker_killed_while_it_answers_fails_the_build_rather_than_hang_it() -> None:
-    with (
-        _deadline(60, "the pool still reads from a worker that died mid-message"),
-        pytest.raises(WorkerDied, match="exit code -9"),
-        RenderPool(2) as pool,
-    ):
+    with _pool_that_fails(
+        WorkerDied, "exit code -9", "the pool still reads from a worker that died mid-message"
+    ) as pool:
         list(pool.map_unordered(_die_halfway_through_an_answer, [1]))
 
 
@@ -246,20 +242,12 @@ def _unpicklable_notice(_item: object) -> None:
 
 @pytest.mark.parametrize("job", [_unpicklable_result, _unpicklable_notice])
 def test_what_a_worker_cannot_send_fails_its_job_rather_than_hang_the_build(job: Any) -> None:
-    with (
-        _deadline(60, "the pool waits for an answer that could not be sent"),
-        pytest.raises(Exception, match="pickle"),
-        RenderPool(2) as pool,
-    ):
+    with _pool_that_fails(Exception, "pickle", "the pool waits for an answer that could not be sent") as pool:
         list(pool.map_unordered(job, [1]))
 
 
 def test_a_task_that_cannot_be_sent_fails_at_once() -> None:
-    with (
-        _deadline(60, "the pool waits for a task that could not be sent"),
-        pytest.raises(Exception, match="pickle"),
-        RenderPool(2) as pool,
-    ):
+    with _pool_that_fails(Exception, "pickle", "the pool waits for a task that could not be sent") as pool:
         pool.map_unordered(_pid, [lambda: None])
 
 
