@@ -195,3 +195,17 @@ def test_a_failed_build_stops_its_workers(tmp_path: Path) -> None:
     with pytest.raises(ReportgenError), RenderPool(2) as pool:
         build(tmp_path / "no-such-project", out=tmp_path / "out", pool=pool)
     assert multiprocessing.active_children() == []
+
+
+def test_page_numbers_shown_with_the_sections_running_strings_come_out_right(tmp_path: Path) -> None:
+    # A box that counts pages is stamped from the pack's front, where no section runs:
+    # the director's name in it must still be the one a whole layout shows.
+    project = make_project(tmp_path / "project")
+    (project / "templates").mkdir()
+    css = (Path(__file__).parents[1] / "templates" / "pack.css").read_text()
+    numbered = '@page { @bottom-right { content: string(director-name) " p. " counter(page); } }'
+    (project / "templates" / "pack.css").write_text(f"{css}\n{numbered}\n")
+    result = build(project, out=tmp_path / "out", use_cache=False)
+    texts = page_texts(result.output_dir / "report.pdf")
+    assert any(f"{name} p. " in " ".join(texts) for name in DIRECTORS)
+    assert _words(texts) == _words(whole_layout_texts(result.output_dir, project / "templates"))

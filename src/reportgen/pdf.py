@@ -80,6 +80,20 @@ def counts_pages(box: Any) -> bool:
     )
 
 
+# What the pack's front can lay out for a section page it does not hold: fixed text and
+# images, and the page counters. A running string or element would come out as it
+# stands on the front's pages, not as on the section's.
+FIXED_CONTENT = {"string", "url"}
+
+
+def stampable(box: Any) -> bool:
+    """Whether a page-number box shows only page counters, fixed text and images."""
+    return all(
+        kind in FIXED_CONTENT or (kind in ("counter()", "counters()") and value[0] in PAGE_COUNTERS)
+        for kind, value in box.style["content"]
+    )
+
+
 def _children(page: Any) -> tuple[Any, ...]:
     return tuple(page._page_box.children)
 
@@ -153,6 +167,8 @@ def render_director(
     section = document.pages[start:]
     names = tuple(str(page._page_box.page_type.name) for page in section)
     numbered = frozenset(str(box.at_keyword) for page in numbers[start:] for box in page)
+    if not all(stampable(box) for page in numbers[start:] for box in page):
+        raise SplitError("a page-number box also shows running content")
     if on_layout is not None:
         on_layout(names, numbered)
     for page, shown in zip(document.pages, numbers, strict=True):
