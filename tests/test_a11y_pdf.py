@@ -247,3 +247,57 @@ def test_text_belongs_to_the_element_it_reads_in(tmp_path: Path) -> None:
                 kinds.add(str(owner.S))
                 assert not (owner.S == "/Span" and "/A" not in owner and owner.P.S == "/P"), name
             assert {"/P", "/TD", "/TH", "/H4"} <= kinds, (name, kinds)
+
+
+def _reachable(root: Any) -> set[tuple[int, int]]:
+    import pikepdf
+
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack += list(node)
+        elif isinstance(node, pikepdf.Dictionary) and node.objgen not in seen:
+            seen.add(node.objgen)
+            stack.append(node.get("/K"))
+    return seen
+
+
+def _text_marks(page: Any) -> list[tuple[str, str]]:
+    """(tag, artifact type) of the marked content around each text-showing operator."""
+    import pikepdf
+
+    marks: list[tuple[str, str]] = []
+    around: list[tuple[str, str]] = []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        name = str(operator)
+        if name in ("BDC", "BMC"):
+            properties = operands[1] if name == "BDC" else {}
+            kind = str(properties.get("/Type", "")) if hasattr(properties, "get") else ""
+            marks.append((str(operands[0]), kind))
+        elif name == "EMC":
+            marks.pop()
+        elif name in ("Tj", "TJ", "'", '"'):
+            around.append(marks[-1] if marks else ("", ""))
+    return around
+
+
+def test_running_headers_and_footers_are_pagination_artifacts(tmp_path: Path) -> None:
+    """Every run of text is either content of an element in the structure tree or an
+    artifact; the running header and key on each page are pagination artifacts (WeasyPrint
+    tags them with elements left out of the tree, which no reader reaches)."""
+    import pikepdf
+
+    result = build(REPO, out=tmp_path / "out")
+    for name in ["report.pdf", *(f"directors/{d.slug}.pdf" for d in result.report.directors[:2])]:
+        with pikepdf.open(result.output_dir / name) as pdf:
+            reachable = _reachable(pdf.Root.StructTreeRoot)
+            for _, _, owner in _marked_content_owners(pdf):
+                assert owner.objgen in reachable, name
+            for page in pdf.pages[1:]:  # the cover has no running header
+                marks = _text_marks(page.obj)
+                assert ("", "") not in marks, name  # no text outside marked content
+                # At least the running header (the page number is stamped on as an
+                # artifact of its own).
+                assert ("/Artifact", "/Pagination") in marks, (name, marks)

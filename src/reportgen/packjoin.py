@@ -63,9 +63,10 @@ def _copy_tags(pack: Pdf, part: Pdf, pages: PageMap) -> _Tags:
         return tags
     document = root.K[0]
     top = list(document.K)
-    # WeasyPrint leaves the elements of margin boxes (running headers) out of the tree,
-    # pointing up at the document: copying them would copy the part's whole tree with
-    # them (its cover's and summary's elements too). They now point at a bare document.
+    # An element WeasyPrint leaves out of the tree (a margin box's, where it could not be
+    # made an artifact, see pdf_artifacts) points up at the document: copying it would
+    # copy the part's whole tree (its cover's and summary's elements too). Such elements
+    # now point at a bare document.
     del document["/P"]
     document.K = Array()
     for element in top:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportgen.pdf_artifacts import mark_margin_boxes_as_artifacts
+
 # HTML's scope attribute → PDF's /Scope attribute of a TH structure element (ISO 32000 14.8.5.7).
 SCOPES = {"row": "/Row", "col": "/Column", "rowgroup": "/Row", "colgroup": "/Column"}
 
@@ -97,6 +99,8 @@ def _point_marked_content_at_owners(pdf: Any, owner: dict[bytes, bytes]) -> None
 
 
 def finish_tags(document: Any, pdf: Any) -> None:
-    """The WeasyPrint finisher for tagged PDFs: header scopes, then merged wrappers."""
+    """The WeasyPrint finisher for tagged PDFs: header scopes, margin boxes as
+    artifacts, then merged wrappers."""
     scope_header_cells(document)
+    mark_margin_boxes_as_artifacts(pdf)
     merge_wrappers(pdf)
