@@ -403,3 +403,30 @@ def test_a_pack_laid_out_whole_leaves_no_worker_behind(tmp_path: Path) -> None:
         assert multiprocessing.active_children() == []
         with _deadline(120, "the next build waits for the first build's workers"):
             build(project, out=tmp_path / "out", pool=pool)
+
+
+def _fail_first(item: tuple[int, bytes]) -> None:
+    if item[0] == 0:
+        raise RuntimeError("the first job failed")
+    time.sleep(60)
+
+
+def test_a_stopped_pool_leaves_no_thread_sending_its_tasks() -> None:
+    """Tasks still queued when a failed build stops its pool are thrown away: the
+    queue's thread would otherwise wait for ever to send them down a pipe no one reads."""
+    import threading
+
+    def feeders() -> set[threading.Thread]:
+        return {thread for thread in threading.enumerate() if thread.name == "QueueFeederThread"}
+
+    before = feeders()
+    pool = RenderPool(2)
+    # Far more than the pipe holds: the queue's thread is left with tasks to send.
+    results = pool.map_unordered(_fail_first, [(n, b"x" * 1_000_000) for n in range(20)])
+    with pytest.raises(RuntimeError, match="first job"):
+        next(results)
+    pool.stop()
+    deadline = time.monotonic() + 10
+    while feeders() - before:
+        assert time.monotonic() < deadline, "the queue's thread still waits to send"
+        time.sleep(0.05)

@@ -96,6 +96,7 @@ class RenderPool:
         # on, and a worker takes the next task as soon as it is free.
         self._tasks = context.Queue()
         self._tasks.cancel_join_thread()  # at exit, tasks nobody will run are not waited on
+        self._tasks._ignore_epipe = True  # its thread ends quietly once no one reads (stop)
         # Objects alive now (modules, the report) are the workers' too: frozen, the
         # workers' collections skip them (and do not touch, so copy, their pages).
         gc.freeze()
@@ -242,8 +243,19 @@ class RenderPool:
                 process.kill()
                 process.join()
         if processes:
+            self._discard_tasks()
             self._close()
         self._done, self._notices, self._in_workers = {}, deque(), False
+
+    def _discard_tasks(self) -> None:
+        """Throws away the tasks no worker will take. The queue's thread sends them down
+        a pipe only the workers read: once that is full, it would wait on it for ever,
+        holding them. With the last reading end closed, its write fails and it ends.
+        (Reading the tasks away cannot work: a worker killed halfway through reading
+        one leaves the pipe in the middle of a message.)"""
+        pipe = getattr(self._tasks, "_reader", None)  # multiprocessing's own
+        if pipe is not None:
+            pipe.close()
 
     def _close(self) -> None:
         for pipe in self._answers:
