@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from reportgen import parts, worker_side
+from reportgen import front_job, parts, worker_side
 from reportgen.main import build
 from reportgen.worker_side import notify
 from reportgen.workers import RemoteTraceback, RenderPool, WorkerDied
@@ -89,14 +89,14 @@ def test_without_workers_everything_runs_here_when_asked() -> None:
 def front_pids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Where each layout of the pack's front writes the id of the process it ran in."""
     log = tmp_path / "front-pids"
-    real = parts.render_front
+    real = front_job.render_front
 
     def recording(*args: Any) -> Any:
         with log.open("a") as out:
             out.write(f"{os.getpid()}\n")
         return real(*args)
 
-    monkeypatch.setattr(parts, "render_front", recording)  # inherited by forked workers
+    monkeypatch.setattr(front_job, "render_front", recording)  # inherited by forked workers
     return log
 
 

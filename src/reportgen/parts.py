@@ -10,9 +10,14 @@ from typing import BinaryIO
 
 from reportgen.cache import RenderCache
 from reportgen.compute import DirectorSection
+from reportgen.front_job import (
+    SectionLayout,
+    front_once_laid_out,
+    section_anchor,
+    start_front,
+)
 from reportgen.memory import give_back_memory
 from reportgen.pdf import DirectorPdfs, render_director
-from reportgen.pdf_front import SLOT_PAGE, render_front
 from reportgen.render import Renderer
 from reportgen.worker_side import notify
 from reportgen.workers import RenderPool
@@ -37,19 +42,6 @@ class DirectorJob:
     key: str
 
 
-def section_anchor(slug: str) -> str:
-    """The id the section template gives a director's section (see section.html)."""
-    return f"director-{slug}"
-
-
-@dataclass(frozen=True)
-class SectionLayout:
-    """What the pack's front needs of a director's laid-out section."""
-
-    page_names: tuple[str, ...]  # each page's @page name ("" when unnamed)
-    numbered_boxes: frozenset[str]  # the margin boxes showing page numbers
-
-
 def _render_job(item: tuple[DirectorJob, Path | None]) -> tuple[str, DirectorPdfs]:
     job, templates = item
 
@@ -65,10 +57,6 @@ def _render_job(item: tuple[DirectorJob, Path | None]) -> tuple[str, DirectorPdf
     # not whenever the collector next runs (measured: lower peak memory per worker).
     give_back_memory()
     return job.slug, pdfs
-
-
-def _render_front_job(item: tuple[str, str, frozenset[str], Path | None]) -> tuple[bytes, bytes]:
-    return render_front(*item)
 
 
 def _size(director: DirectorSection) -> int:
@@ -106,63 +94,6 @@ def _stored_director(cache: RenderCache, key: str) -> DirectorPdfs | None:
         return DirectorPdfs(own, body, int(meta["front_pages"]), names, numbered)
     except (ValueError, KeyError, TypeError):
         return None  # not what this version stores: lay it out again
-
-
-FrontTask = Callable[[], tuple[bytes, bytes]]
-
-
-def _front(
-    renderer: Renderer,
-    layouts: dict[str, SectionLayout],
-    cache: RenderCache,
-    templates: Path | None,
-    pool: RenderPool,
-) -> FrontTask:
-    """Starts the pack's front (cover, summary, a slot page per section page; see
-    render_front) on a free worker, unless stored; returns the way to its PDF and stamps."""
-    # Unnamed section pages get slots named SLOT_PAGE, whose unneeded margin boxes
-    # are skipped: the same @page rules apply to them as to unnamed pages otherwise.
-    slots = {
-        slug: tuple(name or SLOT_PAGE for name in layout.page_names)
-        for slug, layout in layouts.items()
-    }
-    numbered = frozenset().union(*(layout.numbered_boxes for layout in layouts.values()))
-    html = renderer.pack_front_html(slots)
-    key = cache.key(f"{sorted(numbered)}\0{html}")
-    stored = cache.get(key)
-    if stored is not None:
-        _meta, (front, stamps) = stored
-        return lambda: (front, stamps)
-    anchor = section_anchor(renderer.report.directors[0].slug)
-    task = pool.submit(_render_front_job, (html, anchor, numbered, templates))
-    pool.no_more_work()  # the front is the last: a worker that finds nothing more ends
-
-    def finished() -> tuple[bytes, bytes]:
-        front, stamps = task()
-        cache.put(key, {}, [front, stamps])
-        return front, stamps
-
-    return finished
-
-
-def _front_once_laid_out(
-    renderer: Renderer,
-    layouts: dict[str, SectionLayout],
-    waiting: set[str],
-    cache: RenderCache,
-    pool: RenderPool,
-) -> FrontTask | None:
-    """Waits until the workers have laid out every director in `waiting`, then starts
-    the front, while they still write their PDFs. None if a director failed: its
-    error comes with the results."""
-    for slug, layout in pool.notices():
-        if layout is None:
-            return None
-        layouts[slug] = layout
-        waiting.discard(slug)
-        if not waiting:
-            break
-    return _front(renderer, layouts, cache, renderer.project_templates, pool)
 
 
 def split_pack_pdf(
@@ -219,7 +150,7 @@ def split_pack_pdf(
             parts[slug] = replace(stored, body_pdf=b"")  # joined: the front needs only its layout
             joined.add(slug)
         waiting = {job.slug for job in jobs}
-        front = _front_once_laid_out(renderer, _layouts(parts), waiting, cache, pool)
+        front = front_once_laid_out(renderer, _layouts(parts), waiting, cache, pool)
     for job, pdfs in laid_out:
         meta = {
             "front_pages": pdfs.front_pages,
@@ -231,7 +162,7 @@ def split_pack_pdf(
         parts[job.slug] = replace(pdfs, director_pdf=b"")
         progress(len(parts), total, job.name)
     if front is None:  # laid out in this process, or a director failed
-        front = _front(renderer, _layouts(parts), cache, templates, pool)
+        front = start_front(renderer, _layouts(parts), cache, templates, pool)
     give_back_memory()  # while the front is laid out: the join needs the room
     front_pdf, stamps = front()
     for director in report.directors:

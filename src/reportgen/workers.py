@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
-import os
 import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sized
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
+from multiprocessing.connection import wait
 from types import TracebackType
 from typing import Any, TypeVar
 
-from reportgen.worker_side import work
+from reportgen.worker_processes import (
+    Workers,
+    core_count,
+    discard_tasks,
+    end_processes,
+    fork_workers,
+    task_queue,
+)
 
 Result = TypeVar("Result")
 
@@ -29,30 +33,22 @@ class RemoteTraceback(Exception):
         return str(self.args[0])
 
 
-def core_count() -> int:
-    """The cores this process may use."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
-
-
 class RenderPool:
     """One worker per core at most, forked when there is work, ended when there is none.
 
     Forked by start() (the sooner, the less of the main process each carries) or when
-    the first jobs are given; they share what the main process has loaded (frozen for
-    their garbage collectors) and import only WeasyPrint themselves. keep(n) lets those
-    beyond n end. Once no_more_work() is called each worker ends when it finds the
-    queue empty, so one that is done does not hold its memory while another finishes
-    (multiprocessing.Pool keeps every worker to the end). Each worker answers on its own pipe, which the main
-    process alone reads: a worker that dies, even halfway through a message, closes it,
-    so the build fails instead of waiting. A failed build stops its workers at once.
-    With one core, or no fork(), work runs in the main process.
+    the first jobs are given. keep(n) lets those beyond n end; after no_more_work()
+    each ends when it finds the queue empty, so one that is done does not hold its
+    memory while another finishes (multiprocessing.Pool keeps every worker to the end).
+    Each answers on its own pipe, read by the main process alone: a worker that dies,
+    even halfway through a message, closes it, so the build fails instead of waiting.
+    A failed build stops its workers at once. With one core, or no fork(), work runs in
+    the main process.
     """
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers if workers is not None else core_count()
-        self._answers: dict[Connection, BaseProcess] = {}  # each worker's pipe, while open
+        self._answers: Workers = {}  # each worker's pipe, while open
         self._tasks: Any = None
         self._numbers = 0
         self._done: dict[int, tuple[bool, Any]] = {}
@@ -85,33 +81,12 @@ class RenderPool:
         if self.workers < 2 or jobs < 1 or "fork" not in multiprocessing.get_all_start_methods():
             return False
         # Even one job goes to a worker: the main process renders HTML meanwhile.
-        self._start(min(self.workers, jobs), preload)
-        return True
-
-    def _start(self, count: int, preload: Callable[[], object] | None) -> None:
+        count = min(self.workers, jobs)
         context = multiprocessing.get_context("fork")
-        self._done, self._notices = {}, deque()
-        self._staying = count
-        # A queue, not a pipe per worker: its thread sends while the main process works
-        # on, and a worker takes the next task as soon as it is free.
-        self._tasks = context.Queue()
-        self._tasks.cancel_join_thread()  # at exit, tasks nobody will run are not waited on
-        self._tasks._ignore_epipe = True  # its thread ends quietly once no one reads (stop)
-        # Objects alive now (modules, the report) are the workers' too: frozen, the
-        # workers' collections skip them (and do not touch, so copy, their pages).
-        gc.freeze()
-        try:
-            for _ in range(count):
-                reader, writer = context.Pipe(duplex=False)
-                arguments = (self._tasks, writer, os.getpid(), preload)
-                process = context.Process(target=work, args=arguments, daemon=True)
-                process.start()
-                # Only the worker holds its end, so the pipe closes when the worker ends;
-                # closed before the next fork, so no other worker inherits it.
-                writer.close()
-                self._answers[reader] = process
-        finally:
-            gc.unfreeze()
+        self._done, self._notices, self._staying = {}, deque(), count
+        self._tasks = task_queue(context)
+        self._answers = fork_workers(context, count, self._tasks, preload)
+        return True
 
     def _put(self, function: Callable[[Any], Any], item: Any) -> int:
         self._numbers += 1
@@ -234,28 +209,11 @@ class RenderPool:
     def stop(self) -> None:
         """Ends the workers at once, unread (a failed build: what they do or sent is not
         wanted, nor must it reach a later build). The pool can start afresh."""
-        processes = list(self._answers.values())
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.join(5)
-            if process.is_alive():
-                process.kill()
-                process.join()
-        if processes:
-            self._discard_tasks()
+        if self._answers:
+            end_processes(self._answers.values())
+            discard_tasks(self._tasks)
             self._close()
         self._done, self._notices, self._in_workers = {}, deque(), False
-
-    def _discard_tasks(self) -> None:
-        """Throws away the tasks no worker will take. The queue's thread sends them down
-        a pipe only the workers read: once that is full, it would wait on it for ever,
-        holding them. With the last reading end closed, its write fails and it ends.
-        (Reading the tasks away cannot work: a worker killed halfway through reading
-        one leaves the pipe in the middle of a message.)"""
-        pipe = getattr(self._tasks, "_reader", None)  # multiprocessing's own
-        if pipe is not None:
-            pipe.close()
 
     def _close(self) -> None:
         for pipe in self._answers:
