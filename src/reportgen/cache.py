@@ -16,7 +16,7 @@ from reportgen import __version__, pdf
 from reportgen.templating import template_search_path
 
 # Bump when what is stored, or how it is laid out, changes meaning.
-CACHE_FORMAT = "6"
+CACHE_FORMAT = "7"
 CACHE_FOLDER = ".reportgen-cache"
 # Entries no build has used for this long are deleted (a quarter's pack is rebuilt
 # within weeks; older layouts are for inputs that no longer exist).
