@@ -411,22 +411,61 @@ def _fail_first(item: tuple[int, bytes]) -> None:
     time.sleep(60)
 
 
+def _feeders() -> set[Any]:
+    import threading
+
+    return {thread for thread in threading.enumerate() if thread.name == "QueueFeederThread"}
+
+
+def _no_new_feeders(before: set[Any]) -> None:
+    deadline = time.monotonic() + 10
+    while _feeders() - before:
+        assert time.monotonic() < deadline, "the queue's thread still waits to send"
+        time.sleep(0.05)
+
+
 def test_a_stopped_pool_leaves_no_thread_sending_its_tasks() -> None:
     """Tasks still queued when a failed build stops its pool are thrown away: the
     queue's thread would otherwise wait for ever to send them down a pipe no one reads."""
-    import threading
-
-    def feeders() -> set[threading.Thread]:
-        return {thread for thread in threading.enumerate() if thread.name == "QueueFeederThread"}
-
-    before = feeders()
+    before = _feeders()
     pool = RenderPool(2)
     # Far more than the pipe holds: the queue's thread is left with tasks to send.
     results = pool.map_unordered(_fail_first, [(n, b"x" * 1_000_000) for n in range(20)])
     with pytest.raises(RuntimeError, match="first job"):
         next(results)
     pool.stop()
-    deadline = time.monotonic() + 10
-    while feeders() - before:
-        assert time.monotonic() < deadline, "the queue's thread still waits to send"
-        time.sleep(0.05)
+    _no_new_feeders(before)
+
+
+def _die_first(item: tuple[int, bytes]) -> None:
+    if item[0] == 0:
+        _die(item)
+    time.sleep(60)
+
+
+def test_tasks_left_when_the_last_worker_dies_are_thrown_away_too() -> None:
+    before = _feeders()
+    pool = RenderPool(2)
+    pool.start(1)
+    asks = [pool.submit(_die_first, (n, b"x" * 1_000_000)) for n in range(5)]
+    with pytest.raises(WorkerDied):
+        asks[0]()
+    pool.stop()  # no worker is left to end, but the queue's thread still holds tasks
+    _no_new_feeders(before)
+
+
+def test_a_fork_that_fails_leaves_no_worker_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    from multiprocessing.context import ForkProcess
+
+    real, started = ForkProcess.start, []
+
+    def second_fails(process: Any) -> None:
+        started.append(process)
+        if len(started) == 2:
+            raise OSError(11, "Resource temporarily unavailable")  # fork()'s EAGAIN
+        real(process)
+
+    monkeypatch.setattr(ForkProcess, "start", second_fails)
+    with pytest.raises(OSError, match="temporarily"), RenderPool(2) as pool:
+        pool.start(2)
+    assert multiprocessing.active_children() == []

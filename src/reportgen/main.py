@@ -117,8 +117,8 @@ def build(
     # Workers start first, before the project is loaded: they carry none of it (summed
     # peak RSS at 1,000 indicators 370 -> 351 MiB) and import WeasyPrint meanwhile.
     # Before the output folder is locked, too: a worker would hold the lock.
-    pool.start(pool.workers, preload=load_weasyprint)
     try:
+        pool.start(pool.workers, preload=load_weasyprint)
         project, chosen = load_project(root, chosen_period)
         report = compute_report(project, chosen)
         pool.keep(len(report.directors))

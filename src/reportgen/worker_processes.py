@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -35,9 +35,9 @@ def task_queue(context: Any) -> Any:
 
 def fork_workers(
     context: Any, count: int, tasks: Any, preload: Callable[[], object] | None
-) -> Workers:
-    """Forks `count` workers that take tasks from `tasks`, each answering on a pipe."""
-    workers: Workers = {}
+) -> Iterator[tuple[Connection, BaseProcess]]:
+    """Forks `count` workers that take tasks from `tasks`; gives each, as it starts,
+    with the pipe it answers on."""
     # Objects alive now (modules, settings) are the workers' too: frozen, the workers'
     # collections skip them (and do not touch, so copy, their pages).
     gc.freeze()
@@ -46,14 +46,18 @@ def fork_workers(
             reader, writer = context.Pipe(duplex=False)
             arguments = (tasks, writer, os.getpid(), preload)
             process = context.Process(target=work, args=arguments, daemon=True)
-            process.start()
-            # Only the worker holds its end, so the pipe closes when the worker ends;
-            # closed before the next fork, so no other worker inherits it.
-            writer.close()
-            workers[reader] = process
+            try:
+                process.start()
+            except BaseException:
+                reader.close()
+                raise
+            finally:
+                # Only the worker holds its end, so the pipe closes when the worker
+                # ends; closed before the next fork, so no other worker inherits it.
+                writer.close()
+            yield reader, process
     finally:
         gc.unfreeze()
-    return workers
 
 
 def end_processes(processes: Iterable[BaseProcess]) -> None:

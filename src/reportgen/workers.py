@@ -85,7 +85,8 @@ class RenderPool:
         context = multiprocessing.get_context("fork")
         self._done, self._notices, self._staying = {}, deque(), count
         self._tasks = task_queue(context)
-        self._answers = fork_workers(context, count, self._tasks, preload)
+        for pipe, process in fork_workers(context, count, self._tasks, preload):
+            self._answers[pipe] = process  # kept at once: if a later fork fails, stop() ends it
         return True
 
     def _put(self, function: Callable[[Any], Any], item: Any) -> int:
@@ -195,8 +196,6 @@ class RenderPool:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if not self._answers:
-            return
         if kind is None:
             self.no_more_work()
             while self._answers:  # what they still send is kept, for a later ask
@@ -209,14 +208,17 @@ class RenderPool:
     def stop(self) -> None:
         """Ends the workers at once, unread (a failed build: what they do or sent is not
         wanted, nor must it reach a later build). The pool can start afresh."""
-        if self._answers:
-            end_processes(self._answers.values())
-            discard_tasks(self._tasks)
-            self._close()
+        end_processes(self._answers.values())
+        self._close()
         self._done, self._notices, self._in_workers = {}, deque(), False
 
     def _close(self) -> None:
+        """Closes the pipes and the task queue, once every worker has ended (even if all
+        had already ended: the queue's thread may still hold tasks for them)."""
         for pipe in self._answers:
             pipe.close()
         self._answers = {}
-        self._tasks.close()
+        if self._tasks is not None:
+            discard_tasks(self._tasks)
+            self._tasks.close()
+            self._tasks = None
