@@ -301,3 +301,30 @@ def test_running_headers_and_footers_are_pagination_artifacts(tmp_path: Path) ->
                 # At least the running header (the page number is stamped on as an
                 # artifact of its own).
                 assert ("/Artifact", "/Pagination") in marks, (name, marks)
+
+
+RUNNING = """<html lang="en"><head><title>t</title><style>
+@page {{ @top-left {{ content: string(title); }} @bottom-left {{ content: element(key); }} }}
+h1 {{ string-set: title content(); }} .key {{ position: running(key); }} .faint {{ opacity: .6; }}
+</style></head><body><div class="key">Key {key}</div><h1>Director A</h1>
+<p>Body text.</p><p class="faint">A faint note, drawn as a form of its own.</p>
+<h2 style="break-before: page">Second page</h2><p>More.</p></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "key, artifact_pages", [("", [0, 1]), ('<a href="https://example.org/">link</a>', [])]
+)
+def test_margin_boxes_are_artifacts_beside_forms_and_left_alone_with_links(
+    key: str, artifact_pages: list[int]
+) -> None:
+    """Content drawn in a form (opacity) shares its page's marked-content numbers; a
+    margin box holding a link keeps its element (the link needs one), as WeasyPrint made it."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(render_pdf(RUNNING.format(key=key), None))) as pdf:
+        reachable = _reachable(pdf.Root.StructTreeRoot)
+        marks = [_text_marks(page.obj) for page in pdf.pages]
+        assert [n for n, page in enumerate(marks) if ("/Artifact", "/Pagination") in page] == artifact_pages
+        owners = _marked_content_owners(pdf)  # the pages' own content (the form's is not read)
+        assert len(owners) >= 3
+        assert all(owner.objgen in reachable for _, _, owner in owners) == bool(artifact_pages)

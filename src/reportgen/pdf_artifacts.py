@@ -23,70 +23,77 @@ def _number(reference: Reference) -> int:
     return int(reference.split()[0])
 
 
-def _elements(pdf: Any) -> dict[int, Any]:
-    return {
+def _resolved(pdf: Any, value: Any) -> Any:
+    return pdf.objects[_number(value)] if isinstance(value, bytes) else value
+
+
+def _unreachable(pdf: Any, root: Any) -> dict[int, Any]:
+    """The structure elements that the tree under `root` does not hold."""
+    elements = {
         number: obj
         for number, obj in enumerate(pdf.objects)  # pydyf numbers objects by position
         if isinstance(obj, dict) and obj.get("Type") == "/StructElem"
     }
-
-
-def _reachable(root: Any, elements: dict[int, Any]) -> set[int]:
-    seen: set[int] = set()
     stack = [item for item in root["K"] if isinstance(item, bytes)]
     while stack:
-        number = _number(stack.pop())
-        if number in elements and number not in seen:
-            seen.add(number)
-            stack += [kid for kid in elements[number]["K"] if isinstance(kid, bytes)]
-    return seen
+        element = elements.pop(_number(stack.pop()), None)
+        if element is not None:
+            stack += [kid for kid in element["K"] if isinstance(kid, bytes)]
+    return elements
 
 
-def _marks(stream: Any) -> Iterator[tuple[int, int]]:
-    """(position of the property list, MCID) of each marked-content sequence."""
-    items = stream.stream
-    for index in range(1, len(items) - 1):
-        properties = items[index]
-        if isinstance(properties, pydyf.Dictionary) and "MCID" in properties and items[index + 1] == b"BDC":
-            yield index, properties["MCID"]
+def _drawn(pdf: Any, stream: Any, resources: Any, depth: int = 0) -> Iterator[Any]:
+    """The stream and the forms it draws (WeasyPrint draws a box with opacity in one),
+    which share the page's marked-content numbers."""
+    yield stream
+    forms = _resolved(pdf, _resolved(pdf, resources or {}).get("XObject")) or {}
+    for item in stream.stream:
+        if depth < 8 and isinstance(item, bytes) and item.endswith(b" Do"):
+            form = _resolved(pdf, forms.get(item[1:-3].decode()))
+            if isinstance(form, pydyf.Stream) and form.extra.get("Subtype") == "/Form":
+                yield from _drawn(pdf, form, form.extra.get("Resources"), depth + 1)
+
+
+def _marks(streams: list[Any]) -> dict[int, tuple[Any, int]]:
+    """Each marked-content sequence's MCID → (its stream, position of its properties)."""
+    found = {}
+    for stream in streams:
+        items = stream.stream
+        for index in range(1, len(items) - 1):
+            properties = items[index]
+            marked = isinstance(properties, pydyf.Dictionary) and items[index + 1] == b"BDC"
+            if marked and "MCID" in properties:
+                found[properties["MCID"]] = (stream, index)
+    return found
 
 
 def mark_margin_boxes_as_artifacts(pdf: Any) -> None:
     """Re-marks the content of structure elements outside the tree as artifacts.
 
-    All or nothing: if some such content is not found in its page's content stream,
-    the PDF is left as WeasyPrint made it.
+    Page by page, all or nothing: a page whose such content holds a link, or is not
+    found where expected, is left as WeasyPrint made it.
     """
-    elements = _elements(pdf)
     root = pdf.objects[_number(pdf.catalog["StructTreeRoot"])]
-    reachable = _reachable(root, elements)
-    orphans = [number for number in elements if number not in reachable]
-    wanted: dict[Reference, set[int]] = {}  # page → MCIDs to re-mark
-    for number in orphans:
-        element = elements[number]
-        for kid in element["K"]:
-            if isinstance(kid, int):
-                wanted.setdefault(element["Pg"], set()).add(kid)
-            elif not (isinstance(kid, bytes) and _number(kid) in elements):
-                return  # a link or other object: it needs its element
-    if not wanted:
-        return
-    pages = {reference: index for index, reference in enumerate(pdf.page_references)}
     nums = pdf.objects[_number(root["ParentTree"])]["Nums"]
-    found: list[tuple[Any, int, int, int]] = []  # (stream, position, page index, MCID)
-    for reference, mcids in wanted.items():
+    by_page: dict[Reference, list[Any]] = {}
+    for element in _unreachable(pdf, root).values():
+        by_page.setdefault(element["Pg"], []).append(element)
+    for page_index, reference in enumerate(pdf.page_references):
+        elements = by_page.get(reference, [])
+        mcids = {kid for element in elements for kid in element["K"] if isinstance(kid, int)}
+        kids = [kid for element in elements for kid in element["K"] if isinstance(kid, bytes)]
+        if not mcids or any(_resolved(pdf, kid).get("Type") != "/StructElem" for kid in kids):
+            continue  # nothing to re-mark, or a link, which needs its element
         page = pdf.objects[_number(reference)]
-        stream = pdf.objects[_number(page["Contents"])]
-        every = list(_marks(stream))
-        marks = [(position, mcid) for position, mcid in every if mcid in mcids]
-        page_nums = nums[2 * pages[reference] + 1]
-        # The parent tree lists a page's elements by MCID: only so can they be found.
-        if len(marks) != len(mcids) or sorted(mcid for _, mcid in every) != list(range(len(page_nums))):
-            return
-        found += [(stream, position, pages[reference], mcid) for position, mcid in marks]
-    for stream, position, page_index, mcid in found:
-        stream.stream[position - 1] = "/Artifact"
-        stream.stream[position] = pydyf.Dictionary({"Type": "/Pagination"})
-        nums[2 * page_index + 1][mcid] = b"null"
-    for number in orphans:
-        elements[number].clear()
+        streams = list(_drawn(pdf, _resolved(pdf, page["Contents"]), page.get("Resources")))
+        marks = _marks(streams)
+        owners = nums[2 * page_index + 1]  # the page's elements, listed by MCID
+        if not mcids <= marks.keys() or sorted(marks) != list(range(len(owners))):
+            continue
+        for mcid in mcids:
+            stream, position = marks[mcid]
+            stream.stream[position - 1] = "/Artifact"
+            stream.stream[position] = pydyf.Dictionary({"Type": "/Pagination"})
+            owners[mcid] = b"null"
+        for element in elements:
+            element.clear()
