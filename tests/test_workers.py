@@ -469,3 +469,19 @@ def test_a_fork_that_fails_leaves_no_worker_behind(monkeypatch: pytest.MonkeyPat
     with pytest.raises(OSError, match="temporarily"), RenderPool(2) as pool:
         pool.start(2)
     assert multiprocessing.active_children() == []
+
+
+def test_workers_started_few_are_added_to_when_the_jobs_are_known() -> None:
+    """A build starts a few workers before it knows its directors, then adds to them
+    (up to one per core): never more than the jobs, never twice the same."""
+    with RenderPool(3) as pool:
+        assert pool.start(1)
+        assert len(multiprocessing.active_children()) == 1
+        assert pool.start(5)
+        assert len(multiprocessing.active_children()) == 3  # one per core at most
+        assert pool.start(2)  # enough already
+        assert len(multiprocessing.active_children()) == 3
+        pool.keep(2)
+        results = pool.map_unordered(_sleep_then_pid, [0.5, 0.5])
+        assert len(set(results)) == 2  # the two that stayed took a job each
+    assert multiprocessing.active_children() == []

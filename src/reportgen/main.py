@@ -19,6 +19,10 @@ from reportgen.report_json import report_json
 from reportgen.workers import RenderPool
 from reportgen.writer import PackWriter
 
+# Workers started before the project is loaded, whatever the cores: on a machine with
+# many, most would have to import WeasyPrint (~60 MB each) only to be told to end.
+EARLY_WORKERS = 4
+
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -116,12 +120,14 @@ def build(
     chosen_period = _period(period)
     # Workers start first, before the project is loaded: they carry none of it (summed
     # peak RSS at 1,000 indicators 370 -> 351 MiB) and import WeasyPrint meanwhile.
-    # Before the output folder is locked, too: a worker would hold the lock.
+    # Before the output folder is locked, too: a worker would hold the lock. A few:
+    # how many directors there are is not known yet.
     try:
-        pool.start(pool.workers, preload=load_weasyprint)
+        pool.start(min(pool.workers, EARLY_WORKERS), preload=load_weasyprint)
         project, chosen = load_project(root, chosen_period)
         report = compute_report(project, chosen)
-        pool.keep(len(report.directors))
+        pool.start(len(report.directors), preload=load_weasyprint)  # more, if they have work
+        pool.keep(len(report.directors))  # fewer, if they have not
         out_dir = _out_dir(root, out)
         target = out_dir / chosen.code
         cache_folder = out_dir / cache.CACHE_FOLDER if use_cache else None

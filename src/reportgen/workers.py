@@ -71,23 +71,25 @@ class RenderPool:
         return self._results(numbers) if numbers else iter(())
 
     def start(self, jobs: int, preload: Callable[[], object] | None = None) -> bool:
-        """Starts workers for up to `jobs` jobs now, unless running; each first calls
-        `preload` (to import what the jobs need while the main process works on).
-        False if work runs in this process (one core, or no fork())."""
-        if self._answers and not self._stopping:
-            return True
+        """Starts workers for up to `jobs` jobs, one per core at most, adding to those
+        running; each first calls `preload` (to import what the jobs need while the main
+        process works on). False if work runs in this process (one core, or no fork())."""
         if self._stopping:  # the workers of an earlier build are ending: let them, start anew
             self.__exit__(None, None, None)
-        if self.workers < 2 or jobs < 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if self.workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
             return False
         # Even one job goes to a worker: the main process renders HTML meanwhile.
-        count = min(self.workers, jobs)
-        context = multiprocessing.get_context("fork")
-        self._done, self._notices, self._staying = {}, deque(), count
-        self._tasks = task_queue(context)
-        for pipe, process in fork_workers(context, count, self._tasks, preload):
-            self._answers[pipe] = process  # kept at once: if a later fork fails, stop() ends it
-        return True
+        more = min(self.workers, jobs) - self._staying
+        if more > 0:
+            context = multiprocessing.get_context("fork")
+            if not self._answers:  # a fresh start
+                self._close()
+                self._done, self._notices, self._staying = {}, deque(), 0
+                self._tasks = task_queue(context)
+            for pipe, process in fork_workers(context, more, self._tasks, preload):
+                self._answers[pipe] = process  # kept at once: if a later fork fails, stop() ends it
+                self._staying += 1
+        return bool(self._answers)
 
     def _put(self, function: Callable[[Any], Any], item: Any) -> int:
         self._numbers += 1
