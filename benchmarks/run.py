@@ -2,7 +2,8 @@
 
     python benchmarks/run.py [--indicators 200 --directors 50 | --project DIR] [--memory-log CSV]
 
-One run prints: the full build (fresh output folder, fresh cache), a bare
+One run prints: the host's parallel throughput (its cores' work together, in cores),
+the full build (fresh output folder, fresh cache), a bare
 `weasyprint.HTML(filename=report.html).write_pdf()` of the build's report.html, their
 ratio, the page counts, the peak memory of the build (the sum of the resident sizes of
 the build and all its worker processes, polled from /proc), and a second build after one comment
@@ -115,6 +116,26 @@ def run_measured(command: list[str], memory_log: Path | None = None) -> Measure:
     return Measure(elapsed, cpu, peak_rss / 2**20, peak_pss / 2**20)
 
 
+SPIN = "x = 0\nfor i in range(20_000_000): x += i * i % 7"
+
+
+def parallel_throughput(cores: int) -> float:
+    """How many times one core's work the host's cores do together, measured now: the
+    same pure-Python loop alone, then one per core at once. 2.0 on 2 idle cores of
+    their own; less on a virtual machine whose cores share a physical one, or are
+    lent to other guests. A build can only be as parallel as this allows."""
+
+    def wall(copies: int) -> float:
+        start = time.perf_counter()
+        spinning = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(copies)]
+        for process in spinning:
+            process.wait()
+        return time.perf_counter() - start
+
+    alone = wall(1)
+    return cores * alone / wall(cores)
+
+
 def pages(pdf: Path) -> int:
     return len(PdfReader(pdf).pages)
 
@@ -149,15 +170,20 @@ def main() -> None:
     build = [sys.executable, "-m", "reportgen", "build"]
     build += ["--project", str(project), "--out", str(out)]
     load = os.getloadavg()[0]
+    cores = len(os.sched_getaffinity(0))
+    throughput = parallel_throughput(cores)
     first = run_measured(build, arguments.memory_log)
     pack_dir = next(p for p in out.iterdir() if not p.name.startswith("."))
     html, pdf = pack_dir / "report.html", work / "bare.pdf"
     bare = run_measured([sys.executable, "-c", BARE, str(html), str(pdf)])
     change_one_comment(project)
     again = run_measured(build)
+    throughput_after = parallel_throughput(cores)
     directors = sorted((pack_dir / "directors").glob("*.pdf"))
     print(f"project: {arguments.project or f'{arguments.indicators} indicators'}, "
-          f"{len(directors)} directors; {os.cpu_count()} cores, load average {load:.1f}")
+          f"{len(directors)} directors; {cores} cores, load average {load:.1f}")
+    print(f"parallel throughput: {throughput:.2f} and {throughput_after:.2f} times one core "
+          f"(before and after; {cores:.1f} would be a perfect split)")
     print(f"full build:      {first}  report.pdf {pages(pack_dir / 'report.pdf')} pages, "
           f"director PDFs {sum(pages(p) for p in directors)} pages")
     print(f"bare WeasyPrint: {bare}  {pages(pdf)} pages")
