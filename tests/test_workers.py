@@ -485,3 +485,14 @@ def test_workers_started_few_are_added_to_when_the_jobs_are_known() -> None:
         results = pool.map_unordered(_sleep_then_pid, [0.5, 0.5])
         assert len(set(results)) == 2  # the two that stayed took a job each
     assert multiprocessing.active_children() == []
+
+
+def test_a_pool_whose_workers_died_starts_afresh() -> None:
+    pool = RenderPool(2)
+    with pytest.raises(WorkerDied):
+        list(pool.map_unordered(_die, [1, 2]))
+    pool.stop()
+    assert pool.start(2)  # not left thinking its dead workers still stay
+    assert len(multiprocessing.active_children()) == 2
+    pool.stop()
+    assert multiprocessing.active_children() == []

@@ -79,12 +79,13 @@ class RenderPool:
         if self.workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
             return False
         # Even one job goes to a worker: the main process renders HTML meanwhile.
+        if not self._answers:  # a fresh start (workers that ended of themselves leave no trace)
+            self._close()
         more = min(self.workers, jobs) - self._staying
         if more > 0:
             context = multiprocessing.get_context("fork")
-            if not self._answers:  # a fresh start
-                self._close()
-                self._done, self._notices, self._staying = {}, deque(), 0
+            if self._tasks is None:
+                self._done, self._notices = {}, deque()
                 self._tasks = task_queue(context)
             for pipe, process in fork_workers(context, more, self._tasks, preload):
                 self._answers[pipe] = process  # kept at once: if a later fork fails, stop() ends it
@@ -219,7 +220,7 @@ class RenderPool:
         had already ended: the queue's thread may still hold tasks for them)."""
         for pipe in self._answers:
             pipe.close()
-        self._answers = {}
+        self._answers, self._staying = {}, 0
         if self._tasks is not None:
             discard_tasks(self._tasks)
             self._tasks.close()
