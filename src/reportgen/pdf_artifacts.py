@@ -16,27 +16,15 @@ from typing import Any
 
 import pydyf
 
-Reference = bytes  # pydyf's b"12 0 R"
-
-
-def _number(reference: Reference) -> int:
-    return int(reference.split()[0])
-
-
-def _resolved(pdf: Any, value: Any) -> Any:
-    return pdf.objects[_number(value)] if isinstance(value, bytes) else value
+from reportgen.pdf_objects import Reference, object_number, resolved, structure_elements, structure_root
 
 
 def _unreachable(pdf: Any, root: Any) -> dict[int, Any]:
     """The structure elements that the tree under `root` does not hold."""
-    elements = {
-        number: obj
-        for number, obj in enumerate(pdf.objects)  # pydyf numbers objects by position
-        if isinstance(obj, dict) and obj.get("Type") == "/StructElem"
-    }
+    elements = structure_elements(pdf)
     stack = [item for item in root["K"] if isinstance(item, bytes)]
     while stack:
-        element = elements.pop(_number(stack.pop()), None)
+        element = elements.pop(object_number(stack.pop()), None)
         if element is not None:
             stack += [kid for kid in element["K"] if isinstance(kid, bytes)]
     return elements
@@ -46,10 +34,10 @@ def _drawn(pdf: Any, stream: Any, resources: Any, depth: int = 0) -> Iterator[An
     """The stream and the forms it draws (WeasyPrint draws a box with opacity in one),
     which share the page's marked-content numbers."""
     yield stream
-    forms = _resolved(pdf, _resolved(pdf, resources or {}).get("XObject")) or {}
+    forms = resolved(pdf, resolved(pdf, resources or {}).get("XObject")) or {}
     for item in stream.stream:
         if depth < 8 and isinstance(item, bytes) and item.endswith(b" Do"):
-            form = _resolved(pdf, forms.get(item[1:-3].decode()))
+            form = resolved(pdf, forms.get(item[1:-3].decode()))
             if isinstance(form, pydyf.Stream) and form.extra.get("Subtype") == "/Form":
                 yield from _drawn(pdf, form, form.extra.get("Resources"), depth + 1)
 
@@ -73,8 +61,7 @@ def mark_margin_boxes_as_artifacts(pdf: Any) -> None:
     Page by page, all or nothing: a page whose such content holds a link, or is not
     found where expected, is left as WeasyPrint made it.
     """
-    root = pdf.objects[_number(pdf.catalog["StructTreeRoot"])]
-    nums = pdf.objects[_number(root["ParentTree"])]["Nums"]
+    root, nums = structure_root(pdf)
     by_page: dict[Reference, list[Any]] = {}
     for element in _unreachable(pdf, root).values():
         by_page.setdefault(element["Pg"], []).append(element)
@@ -82,10 +69,10 @@ def mark_margin_boxes_as_artifacts(pdf: Any) -> None:
         elements = by_page.get(reference, [])
         mcids = {kid for element in elements for kid in element["K"] if isinstance(kid, int)}
         kids = [kid for element in elements for kid in element["K"] if isinstance(kid, bytes)]
-        if not mcids or any(_resolved(pdf, kid).get("Type") != "/StructElem" for kid in kids):
+        if not mcids or any(resolved(pdf, kid).get("Type") != "/StructElem" for kid in kids):
             continue  # nothing to re-mark, or a link, which needs its element
-        page = pdf.objects[_number(reference)]
-        streams = list(_drawn(pdf, _resolved(pdf, page["Contents"]), page.get("Resources")))
+        page = resolved(pdf, reference)
+        streams = list(_drawn(pdf, resolved(pdf, page["Contents"]), page.get("Resources")))
         marks = _marks(streams)
         owners = nums[2 * page_index + 1]  # the page's elements, listed by MCID
         if not mcids <= marks.keys() or sorted(marks) != list(range(len(owners))):

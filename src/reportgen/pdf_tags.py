@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportgen.pdf_artifacts import mark_margin_boxes_as_artifacts
+from reportgen.pdf_objects import object_number, structure_elements, structure_root
 
 # HTML's scope attribute → PDF's /Scope attribute of a TH structure element (ISO 32000 14.8.5.7).
 SCOPES = {"row": "/Row", "col": "/Column", "rowgroup": "/Row", "colgroup": "/Column"}
@@ -35,10 +36,6 @@ def scope_header_cells(document: Any) -> None:
                 element["A"]["Scope"] = scope
 
 
-def _number(reference: bytes) -> int:
-    return int(reference.split()[0])
-
-
 def merge_wrappers(pdf: Any) -> None:
     """Gives the content of plain Span and NonStruct elements to the element around them.
 
@@ -48,10 +45,7 @@ def merge_wrappers(pdf: Any) -> None:
     cell's own content. An emptied element is left unreferenced (pydyf numbers objects
     by position), so PDF readers never load it, and qpdf does not copy it.
     """
-    elements: dict[int, Any] = {}  # object number → structure element (a pydyf Dictionary)
-    for number, obj in enumerate(pdf.objects):  # pydyf numbers objects by position
-        if isinstance(obj, dict) and obj.get("Type") == "/StructElem":
-            elements[number] = obj
+    elements = structure_elements(pdf)
     owner: dict[bytes, bytes] = {}  # a merged element's reference → the one holding its content
 
     def mergeable(kid: Any, parent: Any) -> bool:
@@ -65,13 +59,13 @@ def merge_wrappers(pdf: Any) -> None:
             continue
         merged: list[Any] = []
         for kid in kids:
-            inner = elements.get(_number(kid)) if isinstance(kid, bytes) else None
+            inner = elements.get(object_number(kid)) if isinstance(kid, bytes) else None
             if inner is None or not mergeable(inner, element):
                 merged.append(kid)
                 continue
             for item in inner["K"]:
-                if isinstance(item, bytes) and _number(item) in elements:
-                    elements[_number(item)]["P"] = element.reference
+                if isinstance(item, bytes) and object_number(item) in elements:
+                    elements[object_number(item)]["P"] = element.reference
                 merged.append(item)
             owner[kid] = element.reference
             inner.clear()
@@ -88,8 +82,7 @@ def _point_marked_content_at_owners(pdf: Any, owner: dict[bytes, bytes]) -> None
             reference = owner[reference]
         return reference
 
-    root = pdf.objects[_number(pdf.catalog["StructTreeRoot"])]
-    nums = pdf.objects[_number(root["ParentTree"])]["Nums"]
+    _root, nums = structure_root(pdf)
     for index in range(1, len(nums), 2):
         value = nums[index]
         if isinstance(value, list):
