@@ -69,15 +69,17 @@ def render_pdf(html: str, project_templates: Path | None) -> bytes:
     return write_pdf(weasy_html(html, project_templates).render())
 
 
+def _page_counter(kind: str, value: Any) -> bool:
+    """Whether a content item is counter(page) or counter(pages) (or counters())."""
+    return kind in ("counter()", "counters()") and value[0] in PAGE_COUNTERS
+
+
 def counts_pages(box: Any) -> bool:
     """Whether a margin box's content uses counter(page) or counter(pages)."""
     content = box.style["content"]
     if not isinstance(content, (list, tuple)):
         return False
-    return any(
-        kind in ("counter()", "counters()") and value[0] in PAGE_COUNTERS
-        for kind, value in content
-    )
+    return any(_page_counter(kind, value) for kind, value in content)
 
 
 # What the pack's front can lay out for a section page it does not hold: fixed text and
@@ -86,12 +88,9 @@ def counts_pages(box: Any) -> bool:
 FIXED_CONTENT = {"string", "url"}
 
 
-def stampable(box: Any) -> bool:
+def _stampable(box: Any) -> bool:
     """Whether a page-number box shows only page counters, fixed text and images."""
-    return all(
-        kind in FIXED_CONTENT or (kind in ("counter()", "counters()") and value[0] in PAGE_COUNTERS)
-        for kind, value in box.style["content"]
-    )
+    return all(kind in FIXED_CONTENT or _page_counter(kind, value) for kind, value in box.style["content"])
 
 
 def _children(page: Any) -> tuple[Any, ...]:
@@ -167,7 +166,7 @@ def render_director(
     section = document.pages[start:]
     names = tuple(str(page._page_box.page_type.name) for page in section)
     numbered = frozenset(str(box.at_keyword) for page in numbers[start:] for box in page)
-    if not all(stampable(box) for page in numbers[start:] for box in page):
+    if not all(_stampable(box) for page in numbers[start:] for box in page):
         raise SplitError("a page-number box also shows running content")
     if on_layout is not None:
         on_layout(names, numbered)
