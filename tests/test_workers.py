@@ -4,6 +4,7 @@ work started late runs on a free worker."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -292,6 +293,31 @@ def test_workers_started_ahead_preload_then_take_the_jobs() -> None:
         assert {child.pid for child in multiprocessing.active_children()} <= started  # no new ones
     assert "REPORTGEN_TEST_PRELOADED" not in os.environ
     assert all(mark is not None and int(mark) in started for mark in marks)
+
+
+# Made by _preload_object in a worker, as WeasyPrint's modules are by its preload.
+_PRELOADED: list[object] = []
+
+
+def _preload_object() -> None:
+    _PRELOADED.append(["made as the worker started"])  # a list: always tracked
+
+
+def _collector_state(_item: object) -> tuple[int, bool]:
+    """The worker's young-generation threshold, and whether the collector still scans
+    what the preload made (frozen objects are in no generation gc lists)."""
+    made = _PRELOADED[0]
+    return gc.get_threshold()[0], any(thing is made for thing in gc.get_objects())
+
+
+def test_workers_do_not_rescan_what_they_preloaded() -> None:
+    with RenderPool(2) as pool:
+        assert pool.start(1, preload=_preload_object)
+        (threshold, scanned), = pool.map_unordered(_collector_state, [1])
+    assert threshold == worker_side.YOUNG_COLLECTION_THRESHOLD
+    assert not scanned
+    here = ["made in the test"]
+    assert any(thing is here for thing in gc.get_objects())  # so the check can see one
 
 
 def test_workers_started_ahead_for_nothing_end_with_the_pool() -> None:
