@@ -313,7 +313,7 @@ def _collector_state(_item: object) -> tuple[int, bool]:
 def test_workers_do_not_rescan_what_they_preloaded() -> None:
     with RenderPool(2) as pool:
         assert pool.start(1, preload=_preload_object)
-        (threshold, scanned), = pool.map_unordered(_collector_state, [1])
+        [(threshold, scanned)] = list(pool.map_unordered(_collector_state, [1]))
     assert threshold == worker_side.YOUNG_COLLECTION_THRESHOLD
     assert not scanned
     here = ["made in the test"]
