@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from reportgen import front_job, parts, worker_side
+from reportgen import layout_jobs, worker_side
 from reportgen.main import build
 from reportgen.worker_side import notify
 from reportgen.workers import RemoteTraceback, RenderPool, WorkerDied
@@ -90,14 +90,14 @@ def test_without_workers_everything_runs_here_when_asked() -> None:
 def front_pids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Where each layout of the pack's front writes the id of the process it ran in."""
     log = tmp_path / "front-pids"
-    real = front_job.render_front
+    real = layout_jobs.render_front
 
     def recording(*args: Any) -> Any:
         with log.open("a") as out:
             out.write(f"{os.getpid()}\n")
         return real(*args)
 
-    monkeypatch.setattr(front_job, "render_front", recording)  # inherited by forked workers
+    monkeypatch.setattr(layout_jobs, "render_front", recording)  # inherited by forked workers
     return log
 
 
@@ -117,7 +117,7 @@ def test_a_director_failing_in_a_worker_fails_the_build_without_waiting(
     def failing(*_args: Any) -> Any:
         raise RuntimeError("layout failed")
 
-    monkeypatch.setattr(parts, "render_director", failing)
+    monkeypatch.setattr(layout_jobs, "render_director", failing)
     with _pool_that_fails(
         RuntimeError, "layout failed", "the build still waits for a director that failed", 120
     ) as pool:
@@ -186,6 +186,42 @@ def test_only_the_workers_import_weasyprint(tmp_path: Path) -> None:
     command = [sys.executable, "-c", script, str(project), str(tmp_path / "out")]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False"]
+
+
+# What the main process needs and a worker does not: a worker that carries them has
+# memory the build's peak counts for nothing.
+MAIN_ONLY = ("jinja2", "pydantic", "yaml", "babel", "simplejson")
+
+
+def test_workers_carry_none_of_what_only_the_main_process_needs(tmp_path: Path) -> None:
+    """The command starts its workers as early as it can (cli.build): what it has
+    imported by then is what they carry, and a director's job imports little more."""
+    script = (
+        "import sys\n"
+        "from reportgen import cli\n"
+        "from reportgen.layout_jobs import DirectorJob, lay_out_director, start_workers\n"
+        "from reportgen.workers import RenderPool\n"
+        f"MAIN_ONLY = {MAIN_ONLY!r}\n"
+        "def carried():\n"
+        "    return sorted({name.split('.')[0] for name in sys.modules} & set(MAIN_ONLY))\n"
+        "def director_then_carried(item):\n"
+        "    slug, _pdfs = lay_out_director(item)\n"
+        "    return slug, carried()\n"
+        "print(carried())\n"
+        "html = '<p>cover</p><section id=\"director-a\" style=\"break-before: page\">A</section>'\n"
+        "with RenderPool(2) as pool:\n"
+        "    start_workers(pool, 1)\n"
+        "    import reportgen.main\n"
+        "    print(carried())\n"
+        "    jobs = [(DirectorJob('a', 'A', html, 'key'), None)]\n"
+        "    print(list(pool.map_unordered(director_then_carried, jobs)))  # on the early worker\n"
+        "    assert pool.in_workers\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    before, main_process, workers = result.stdout.splitlines()
+    assert before == "[]"
+    assert main_process != "[]"  # so the check sees them where they are
+    assert workers == "[('a', [])]"
 
 
 def _quit(_item: object) -> None:

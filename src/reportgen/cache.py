@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen import __version__, pdf
-from reportgen.templating import template_search_path
+from reportgen.template_folders import template_search_path
 
 # Bump when what is stored, or how it is laid out, changes meaning.
 CACHE_FORMAT = "7"

@@ -85,13 +85,20 @@ def build(
     Directors whose pages did not change since the last build into the same OUT are
     reused from OUT/.reportgen-cache/, so a re-build after a late comment is quick.
     """
-    from reportgen import main
-    from reportgen.progress import ProgressBar
+    from reportgen.layout_jobs import EARLY_WORKERS, start_workers
+    from reportgen.workers import RenderPool
 
-    if clear_cache:
-        main.clear_cache(project, out)
-    with ProgressBar() as progress:
-        result = main.build(project, period, out, progress=progress, use_cache=not no_cache)
+    with RenderPool() as pool:
+        # Before the rest of reportgen is imported: the workers carry none of it, and
+        # import WeasyPrint while this process imports it and loads the project.
+        start_workers(pool, EARLY_WORKERS)
+        from reportgen import main
+        from reportgen.progress import ProgressBar
+
+        if clear_cache:
+            main.clear_cache(project, out)
+        with ProgressBar() as progress:
+            result = main.build(project, period, out, progress=progress, use_cache=not no_cache, pool=pool)
     click.echo(f"Wrote {len(result.files)} files to {result.output_dir}")
 
 

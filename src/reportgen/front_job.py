@@ -4,31 +4,13 @@ are known (or taken from the cache), while the workers still write their PDFs.""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.cache import RenderCache
-from reportgen.pdf_front import SLOT_PAGE, render_front
+from reportgen.layout_jobs import SectionLayout, lay_out_front, section_anchor
+from reportgen.pdf_front import SLOT_PAGE
 from reportgen.render import Renderer
 from reportgen.workers import RenderPool
-
-
-def section_anchor(slug: str) -> str:
-    """The id the section template gives a director's section (see section.html)."""
-    return f"director-{slug}"
-
-
-@dataclass(frozen=True)
-class SectionLayout:
-    """What the pack's front needs of a director's laid-out section."""
-
-    page_names: tuple[str, ...]  # each page's @page name ("" when unnamed)
-    numbered_boxes: frozenset[str]  # the margin boxes showing page numbers
-
-
-def _render_front_job(item: tuple[str, str, frozenset[str], Path | None]) -> tuple[bytes, bytes]:
-    return render_front(*item)
-
 
 FrontTask = Callable[[], tuple[bytes, bytes]]
 
@@ -56,7 +38,7 @@ def start_front(
         _meta, (front, stamps) = stored
         return lambda: (front, stamps)
     anchor = section_anchor(renderer.report.directors[0].slug)
-    task = pool.submit(_render_front_job, (html, anchor, numbered, templates))
+    task = pool.submit(lay_out_front, (html, anchor, numbered, templates))
     pool.no_more_work()  # the front is the last: a worker that finds nothing more ends
 
     def finished() -> tuple[bytes, bytes]:

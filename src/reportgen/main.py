@@ -9,8 +9,8 @@ from reportgen import cache
 from reportgen.chase import chase_list_csv
 from reportgen.compute import DirectorSection, Report, compute_report
 from reportgen.errors import ReportgenError
+from reportgen.layout_jobs import EARLY_WORKERS, start_workers
 from reportgen.memory import give_back_memory
-from reportgen.pdf import load_weasyprint
 from reportgen.period import Period
 from reportgen.pipeline import Progress, WritePdf, render_pack_pdfs
 from reportgen.project import Project, load_project
@@ -18,10 +18,6 @@ from reportgen.render import Renderer
 from reportgen.report_json import report_json
 from reportgen.workers import RenderPool
 from reportgen.writer import PackWriter
-
-# Workers started before the project is loaded, whatever the cores: on a machine with
-# many, most would have to import WeasyPrint (~60 MB each) only to be told to end.
-EARLY_WORKERS = 4
 
 
 @dataclass(frozen=True)
@@ -123,10 +119,10 @@ def build(
     # Before the output folder is locked, too: a worker would hold the lock. A few:
     # how many directors there are is not known yet.
     try:
-        pool.start(min(pool.workers, EARLY_WORKERS), preload=load_weasyprint)
+        start_workers(pool, EARLY_WORKERS)  # unless the command started them already
         project, chosen = load_project(root, chosen_period)
         report = compute_report(project, chosen)
-        pool.start(len(report.directors), preload=load_weasyprint)  # more, if they have work
+        start_workers(pool, len(report.directors))  # more, if they have work
         pool.keep(len(report.directors))  # fewer, if they have not
         out_dir = _out_dir(root, out)
         target = out_dir / chosen.code

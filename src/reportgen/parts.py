@@ -4,22 +4,17 @@ front laid out as soon as their pages are known, and the pack joined from them."
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
 from reportgen.cache import RenderCache
 from reportgen.compute import DirectorSection
-from reportgen.front_job import (
-    SectionLayout,
-    front_once_laid_out,
-    section_anchor,
-    start_front,
-)
+from reportgen.front_job import front_once_laid_out, start_front
+from reportgen.layout_jobs import DirectorJob, SectionLayout, lay_out_director
 from reportgen.memory import give_back_memory
-from reportgen.pdf import DirectorPdfs, render_director
+from reportgen.pdf import DirectorPdfs
 from reportgen.render import Renderer
-from reportgen.worker_side import notify
 from reportgen.workers import RenderPool
 
 # Called after each unit of PDF work with (done, total, what was just done).
@@ -30,33 +25,6 @@ Deliver = Callable[[str, bytes], None]
 WritePdf = Callable[[BinaryIO], None]
 # A director's own pack as HTML (rendered once, when first asked for).
 DirectorHtml = Callable[[DirectorSection], str]
-
-
-@dataclass(frozen=True)
-class DirectorJob:
-    """One director's own pack, to be laid out by a worker."""
-
-    slug: str
-    name: str
-    html: str
-    key: str
-
-
-def _render_job(item: tuple[DirectorJob, Path | None]) -> tuple[str, DirectorPdfs]:
-    job, templates = item
-
-    def laid_out(names: tuple[str, ...], numbered: frozenset[str]) -> None:
-        notify((job.slug, SectionLayout(names, numbered)))  # the front can start now
-
-    try:
-        pdfs = render_director(job.html, section_anchor(job.slug), templates, laid_out)
-    except BaseException:
-        notify((job.slug, None))  # whoever waits for this layout must stop waiting
-        raise
-    # A laid-out document is a web of cycles: free it now, before the next director,
-    # not whenever the collector next runs (measured: lower peak memory per worker).
-    give_back_memory()
-    return job.slug, pdfs
 
 
 def _size(director: DirectorSection) -> int:
@@ -76,7 +44,7 @@ def _render_all(
             by_slug[job.slug] = job
             yield job, templates
 
-    results = pool.map_unordered(_render_job, items())
+    results = pool.map_unordered(lay_out_director, items())
     return ((by_slug[slug], pdfs) for slug, pdfs in results)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from reportgen.fetcher import asset_fetcher, drop_attachments
 from reportgen.pdf_tags import finish_tags
-from reportgen.templating import template_search_path
+from reportgen.template_folders import template_search_path
 
 # The PDF flavour every writer uses (None: plain PDF). One place, so the pack's parts
 # and the director PDFs always agree, and so the cache key can name it. PDF/UA-1: a
@@ -40,11 +40,6 @@ class DirectorPdfs:
     front_pages: int  # the director's cover and summary, before their section
     page_names: tuple[str, ...]  # each section page's @page name ("" when unnamed)
     numbered_boxes: frozenset[str]  # at-keywords of the page-number boxes, "@bottom-right"
-
-
-def load_weasyprint() -> None:
-    """Imports WeasyPrint (half a second) before the first page is laid out."""
-    import weasyprint  # noqa: F401
 
 
 def weasy_html(html: str, project_templates: Path | None) -> Any:

@@ -11,7 +11,7 @@ from reportgen.cache import RenderCache
 from reportgen.parts import Deliver, DirectorHtml, Progress, WritePdf, split_pack_pdf
 from reportgen.pdf import SplitError, render_pdf
 from reportgen.render import Renderer
-from reportgen.templating import template_search_path
+from reportgen.template_folders import template_search_path
 from reportgen.workers import RenderPool
 
 __all__ = ["Deliver", "DirectorHtml", "Progress", "WritePdf", "page_sides_matter", "render_pack_pdfs"]

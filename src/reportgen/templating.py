@@ -15,33 +15,7 @@ from jinja2 import (
 )
 
 from reportgen.formatting import format_number, month_header, paragraphs
-
-
-def builtin_templates_dir() -> Path:
-    """The templates shipped with reportgen.
-
-    An installed wheel carries them inside the package; a source checkout (an
-    editable install, or the tests run from the repository) reads the repository's
-    top-level templates/, which is what the wheel is built from.
-    """
-    packaged = Path(__file__).parent / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "templates"
-
-
-def template_search_path(project_templates: Path | None) -> list[Path]:
-    """Folders searched for a template name, the project's own first."""
-    builtin = builtin_templates_dir().resolve()
-    folders = [builtin]
-    # The default project's templates/ is the built-in folder itself: search it once.
-    if (
-        project_templates is not None
-        and project_templates.is_dir()
-        and project_templates.resolve() != builtin
-    ):
-        folders.insert(0, project_templates.resolve())
-    return folders
+from reportgen.template_folders import builtin_templates_dir, template_search_path
 
 
 def make_environment(project_templates: Path | None, locale: str) -> Environment:
