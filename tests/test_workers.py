@@ -62,16 +62,15 @@ def _pid(_item: object) -> int:
 
 
 def test_jobs_send_notices_while_they_run_and_late_work_runs_in_a_worker() -> None:
+    notices: list[tuple[str, int, int]] = []
     with RenderPool(2) as pool:
-        results = pool.map_unordered(_half_done, [1, 2, 3])
+        results = pool.map_unordered(_half_done, [1, 2, 3], on_notice=notices.append)
         assert pool.in_workers
-        notices = []
-        for notice in pool.notices():
-            notices.append(notice)
-            if len(notices) == 3:
-                break
         late = pool.submit(_pid, None)
-        done = sorted(results)
+        done = []
+        for item, pid in results:
+            assert ("laid out", item, pid) in notices  # heard before the job's result
+            done.append((item, pid))
     assert sorted(item for _, item, _ in notices) == [1, 2, 3]
     assert {pid for _, _, pid in notices} <= {pid for _, pid in done}
     assert os.getpid() not in {pid for _, pid in done}

@@ -3,7 +3,7 @@ are known (or taken from the cache), while the workers still write their PDFs.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from reportgen.cache import RenderCache
@@ -49,21 +49,32 @@ def start_front(
     return finished
 
 
-def front_once_laid_out(
-    renderer: Renderer,
-    layouts: dict[str, SectionLayout],
-    waiting: set[str],
-    cache: RenderCache,
-    pool: RenderPool,
-) -> FrontTask | None:
-    """Waits until the workers have laid out every director in `waiting`, then starts
-    the front, while they still write their PDFs. None if a director failed: its
-    error comes with the results."""
-    for slug, layout in pool.notices():
-        if layout is None:
-            return None
-        layouts[slug] = layout
-        waiting.discard(slug)
-        if not waiting:
-            break
-    return start_front(renderer, layouts, cache, renderer.project_templates, pool)
+class FrontStarter:
+    """Starts the pack's front on a free worker as soon as every section's pages are
+    known: told by each director's job as soon as it is laid out (a notice), while the
+    workers still write their PDFs and this process takes in those already written."""
+
+    def __init__(self, renderer: Renderer, cache: RenderCache, pool: RenderPool) -> None:
+        self._renderer, self._cache, self._pool = renderer, cache, pool
+        self._layouts: dict[str, SectionLayout] = {}
+        self._expected: set[str] | None = None
+        self.task: FrontTask | None = None  # set once started
+
+    def __call__(self, notice: tuple[str, SectionLayout | None]) -> None:
+        """A job's notice: a director's section laid out (None: it failed, and its error
+        comes with the results)."""
+        slug, layout = notice
+        if layout is not None:
+            self._layouts[slug] = layout
+            self._start_when_ready()
+
+    def expect(self, slugs: Iterable[str], stored: dict[str, SectionLayout]) -> None:
+        """The directors being laid out, and the sections taken from the cache."""
+        self._expected = set(slugs)
+        self._layouts.update(stored)
+        self._start_when_ready()
+
+    def _start_when_ready(self) -> None:
+        if self.task is None and self._expected is not None and self._expected <= self._layouts.keys():
+            templates = self._renderer.project_templates
+            self.task = start_front(self._renderer, self._layouts, self._cache, templates, self._pool)

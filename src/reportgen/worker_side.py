@@ -49,7 +49,7 @@ _results: _Sender | None = None
 
 
 def notify(message: Any) -> None:
-    """Sends a message from a job, while it runs, to RenderPool.notices() (a no-op when
+    """Sends a message from a job, while it runs, to the pool's on_notice (a no-op when
     the job runs in the main process: nobody waits for it there). Raises if it cannot
     be pickled, in the job that sent it."""
     if _results is not None:

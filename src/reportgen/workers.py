@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sized
 from multiprocessing.connection import wait
 from types import TracebackType
@@ -52,16 +51,22 @@ class RenderPool:
         self._tasks: Any = None
         self._numbers = 0
         self._done: dict[int, tuple[bool, Any]] = {}
-        self._notices: deque[Any] = deque()
+        self._on_notice: Callable[[Any], object] | None = None
         self._staying = 0  # workers not yet told to end
         self._in_workers = False
 
     def map_unordered(
-        self, function: Callable[[Any], Result], items: Iterable[Any]
+        self,
+        function: Callable[[Any], Result],
+        items: Iterable[Any],
+        on_notice: Callable[[Any], object] | None = None,
     ) -> Iterator[Result]:
         """function(item) for each item, as each finishes. In workers, each item is
         submitted as `items` gives it (all of them before this returns); in this
-        process, each runs as the results are read."""
+        process, each runs as the results are read. What the jobs notify() goes to
+        `on_notice` as soon as it is read, whatever this process is waiting for then
+        (only in workers: in this process there is no one to tell while a job runs)."""
+        self._on_notice = on_notice
         jobs = len(items) if isinstance(items, Sized) else self.workers
         if not self.start(jobs):
             self._in_workers = False
@@ -85,7 +90,7 @@ class RenderPool:
         if more > 0:
             context = multiprocessing.get_context("fork")
             if self._tasks is None:
-                self._done, self._notices = {}, deque()
+                self._done = {}
                 self._tasks = task_queue(context)
             for pipe, process in fork_workers(context, more, self._tasks, preload):
                 self._answers[pipe] = process  # kept at once: if a later fork fails, stop() ends it
@@ -107,15 +112,6 @@ class RenderPool:
     def in_workers(self) -> bool:
         """Whether the jobs started last run in worker processes (so send notices)."""
         return self._in_workers and bool(self._answers)
-
-    def notices(self) -> Iterator[Any]:
-        """The messages the running jobs send with notify(), as they come; forever, so
-        the caller stops when it has what it waits for. Only while in_workers."""
-        assert self._answers, "no jobs are running in workers"
-        while True:
-            while not self._notices:
-                self._receive()
-            yield self._notices.popleft()
 
     def submit(self, function: Callable[[Any], Result], item: Any) -> Callable[[], Result]:
         """Starts function(item) in a worker once one is free, if jobs are running there,
@@ -182,7 +178,8 @@ class RenderPool:
                 ) from None
             return False
         if message[0] == "notice":
-            self._notices.append(message[1])
+            if self._on_notice is not None:
+                self._on_notice(message[1])
         else:
             _, number, succeeded, value, trace = message
             if not succeeded:
@@ -213,7 +210,7 @@ class RenderPool:
         wanted, nor must it reach a later build). The pool can start afresh."""
         end_processes(self._answers.values())
         self._close()
-        self._done, self._notices, self._in_workers = {}, deque(), False
+        self._done, self._on_notice, self._in_workers = {}, None, False
 
     def _close(self) -> None:
         """Closes the pipes and the task queue, once every worker has ended (even if all
