@@ -53,14 +53,16 @@ def _write_pack(
     progress: Progress,
 ) -> None:
     renderer = Renderer(report, project.templates_dir)
-    htmls: dict[str, str] = {}
+    written: set[str] = set()
 
     def director_html(director: DirectorSection) -> str:
-        # Rendered when the PDF pipeline first asks, so its layout can start at once.
-        if director.slug not in htmls:
-            htmls[director.slug] = html = renderer.director_html(director)
+        # Rendered when the PDF pipeline asks, so its layout can start at once; not
+        # kept (8 MB at 1,000 indicators): asked again only if the pack is laid out whole.
+        html = renderer.director_html(director)
+        if director.slug not in written:
             writer.write_text(f"directors/{director.slug}.html", html)
-        return htmls[director.slug]
+            written.add(director.slug)
+        return html
 
     def other_outputs() -> None:
         # Runs while the workers lay out the directors' pages.
