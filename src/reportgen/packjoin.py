@@ -11,13 +11,14 @@ and the slots' page numbers are stamped onto the section pages then.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from io import BytesIO
 from typing import Any, BinaryIO
 
 import pikepdf
 from pikepdf import Array, Dictionary, Pdf
 
+from reportgen.packtags import SectionTags, copy_tags, join_tags
 from reportgen.pdf import SplitError
 from reportgen.pdfnav import Outline, PageMap, read_destinations, read_outline, write_navigation
 from reportgen.stamping import save_pdf, stamp_page
@@ -27,59 +28,11 @@ JOINED = {"/Type", "/Pages", "/StructTreeRoot", "/Outlines", "/Names"}
 
 
 @dataclass
-class _Tags:
-    """A part's structure elements and parent-tree entries, keyed as in the part."""
-
-    elements: list[pikepdf.Object] = field(default_factory=list)
-    entries: list[tuple[int, pikepdf.Object]] = field(default_factory=list)
-
-
-@dataclass
 class _Section:
     pages: list[pikepdf.Object]
-    tags: _Tags
+    tags: SectionTags
     outline: Outline
     destinations: dict[str, Array]
-
-
-def _parent_tree(root: pikepdf.Object) -> list[tuple[int, pikepdf.Object]]:
-    numbers = list(root.ParentTree.Nums)
-    return [(int(key), value) for key, value in zip(numbers[::2], numbers[1::2], strict=True)]
-
-
-def _keys_on(pages: Sequence[pikepdf.Object]) -> set[int]:
-    """The structure keys of pages and of their annotations (links)."""
-    keys = {int(page.StructParents) for page in pages if "/StructParents" in page}
-    for page in pages:
-        keys |= {int(a.StructParent) for a in page.get("/Annots", []) if "/StructParent" in a}
-    return keys
-
-
-def _copy_tags(pack: Pdf, part: Pdf, pages: PageMap) -> _Tags:
-    """Copies the part's structure elements and parent-tree entries for the kept pages."""
-    tags = _Tags()
-    root = part.Root.get("/StructTreeRoot")
-    if root is None:
-        return tags
-    document = root.K[0]
-    top = list(document.K)
-    # An element WeasyPrint leaves out of the tree (a margin box's, where it could not be
-    # made an artifact, see pdf_artifacts) points up at the document: copying it would
-    # copy the part's whole tree (its cover's and summary's elements too). Such elements
-    # now point at a bare document.
-    del document["/P"]
-    document.K = Array()
-    for element in top:
-        if "/Pg" in element and element.Pg.objgen in pages:
-            del element["/P"]  # copy the element, not the part's tree it points back to
-            tags.elements.append(pack.copy_foreign(element))
-    kept = _keys_on(list(pages.values()))
-    for key, value in _parent_tree(root):
-        if key in kept:
-            if not value.is_indirect:  # a page's array: copied in one call, not per item
-                value = part.make_indirect(value)
-            tags.entries.append((key, pack.copy_foreign(value)))
-    return tags
 
 
 def _next_object_number(pdf: Pdf) -> int:
@@ -100,16 +53,6 @@ def _own_streams(pack: Pdf, first: int) -> int:
             encoding: Any = (stream.get("/Filter"), stream.get("/DecodeParms"))
             stream.write(stream.read_raw_bytes(), filter=encoding[0], decode_parms=encoding[1])
     return end + 1
-
-
-def _renumber(pages: Sequence[pikepdf.Object], offset: int) -> None:
-    """Moves the structure keys of pages and their links by `offset`."""
-    for page in pages:
-        if "/StructParents" in page:
-            page.StructParents = int(page.StructParents) + offset
-        for annotation in page.get("/Annots", []):
-            if "/StructParent" in annotation:
-                annotation.StructParent = int(annotation.StructParent) + offset
 
 
 class PackJoiner:
@@ -133,7 +76,7 @@ class PackJoiner:
             }
             section = _Section(
                 list(pages.values()),
-                _copy_tags(pack, part, pages),
+                copy_tags(pack, part, pages),
                 read_outline(part.Root.get("/Outlines"), pages),
                 read_destinations(part, pages),
             )
@@ -158,7 +101,7 @@ class PackJoiner:
             for number, (section_page, stamp) in enumerate(zip(section_pages, stamp_pdf.pages, strict=True)):
                 pack.pages.append(pikepdf.Page(section_page))
                 stamp_page(pack.pages[-1], stamp, len(front_pages) + number + 1)
-            self._join_tags(front_pdf, sections)
+            join_tags(pack, front_pdf, [(section.tags, section.pages) for section in sections])
             self._copy_catalog(front_pdf)
             outline = read_outline(front_pdf.Root.get("/Outlines"), front_pages)
             destinations = read_destinations(front_pdf, front_pages)
@@ -167,27 +110,6 @@ class PackJoiner:
                 destinations.update(section.destinations)
             write_navigation(pack, outline, destinations)
             save_pdf(pack, destination, min_version=front_pdf.pdf_version)
-
-    def _join_tags(self, front: Pdf, sections: Sequence[_Section]) -> None:
-        """The front's structure tree, with each section's elements after its own and
-        the sections' parent-tree keys moved past the front's."""
-        if "/StructTreeRoot" not in front.Root:
-            return
-        pack = self._pack
-        root = pack.copy_foreign(front.Root.StructTreeRoot)
-        pack.Root.StructTreeRoot = root
-        document, nums = root.K[0], root.ParentTree.Nums
-        next_key = max((key for key, _ in _parent_tree(root)), default=-1) + 1
-        for section in sections:
-            for element in section.tags.elements:
-                element.P = document
-                document.K.append(element)
-            for key, value in section.tags.entries:
-                nums.append(key + next_key)
-                nums.append(value)
-            _renumber(section.pages, next_key)
-            next_key += max((key for key, _ in section.tags.entries), default=-1) + 1
-        root.ParentTreeNextKey = next_key
 
     def _copy_catalog(self, front: Pdf) -> None:
         """The front's document-wide entries: language, XMP metadata, viewer settings."""
