@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from reportgen import layout_jobs, worker_side
+from reportgen import layout_jobs, worker_side, workers
 from reportgen.main import build
 from reportgen.worker_side import notify
 from reportgen.workers import RemoteTraceback, RenderPool, WorkerDied
@@ -83,6 +83,41 @@ def test_without_workers_everything_runs_here_when_asked() -> None:
     assert not pool.in_workers
     late = pool.submit(_pid, None)
     assert list(results) == [(1, os.getpid())] and late() == os.getpid()
+
+
+def _half_done_later(item: int) -> tuple[int, int]:
+    time.sleep(1)  # long after the other job's result has been read
+    return _half_done(item)
+
+
+def test_a_notice_goes_to_the_jobs_that_sent_it_not_to_later_work() -> None:
+    heard: list[tuple[str, int, int]] = []
+    with RenderPool(2) as pool:
+        results = pool.map_unordered(_half_done, [1], on_notice=heard.append)
+        late = pool.submit(_half_done_later, 2)  # as the pack's front is, mid-way
+        assert [item for item, _pid in results] == [1]
+        assert late()[0] == 2
+    assert [item for _, item, _ in heard] == [1]
+
+
+def test_jobs_that_come_one_by_one_start_no_more_workers_than_they_can_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A re-build's one changed director comes from a generator: the pool must not
+    fork a worker per core for it (late, from the loaded main process)."""
+    forks: list[int] = []
+    real = workers.fork_workers
+
+    def counting(context: Any, count: int, *rest: Any) -> Any:
+        forks.append(count)
+        return real(context, count, *rest)
+
+    monkeypatch.setattr(workers, "fork_workers", counting)
+    with RenderPool(4) as pool:
+        assert pool.start(1)
+        results = pool.map_unordered(_pid, (item for item in [1]), most=1)
+        assert len(set(results)) == 1
+    assert forks == [1]
 
 
 @pytest.fixture

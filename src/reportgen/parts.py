@@ -62,7 +62,11 @@ def _size(director: DirectorSection) -> int:
 
 
 def _render_all(
-    jobs: Iterable[DirectorJob], templates: Path | None, pool: RenderPool, on_layout: FrontStarter
+    jobs: Iterable[DirectorJob],
+    templates: Path | None,
+    pool: RenderPool,
+    on_layout: FrontStarter,
+    most: int,
 ) -> Iterator[tuple[DirectorJob, DirectorPdfs]]:
     """Starts each job on the pool as it comes; the results come as each finishes, and
     each job's layout, as soon as it is done, goes to `on_layout`."""
@@ -73,7 +77,7 @@ def _render_all(
             by_slug[job.slug] = replace(job, html="")  # sent: its HTML is not needed here
             yield job, templates
 
-    results = pool.map_unordered(lay_out_director, items(), on_notice=on_layout)
+    results = pool.map_unordered(lay_out_director, items(), on_notice=on_layout, most=most)
     return ((by_slug[slug], pdfs) for slug, pdfs in results)
 
 
@@ -137,7 +141,7 @@ def split_pack_pdf(
 
     # With workers, every job is submitted now; without, each runs as it is read below.
     front_starter = FrontStarter(renderer, cache, pool)
-    laid_out = _render_all(new_jobs(), templates, pool, front_starter)
+    laid_out = _render_all(new_jobs(), templates, pool, front_starter, len(report.directors))
     pool.keep(len(new))  # started ahead of knowing what the cache holds
     meanwhile()
     joiner, joined = PackJoiner(), set()

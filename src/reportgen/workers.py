@@ -60,17 +60,20 @@ class RenderPool:
         function: Callable[[Any], Result],
         items: Iterable[Any],
         on_notice: Callable[[Any], object] | None = None,
+        most: int | None = None,
     ) -> Iterator[Result]:
         """function(item) for each item, as each finishes. In workers, each item is
         submitted as `items` gives it (all of them before this returns); in this
         process, each runs as the results are read. What the jobs notify() goes to
-        `on_notice` as soon as it is read, whatever this process is waiting for then
-        (only in workers: in this process there is no one to tell while a job runs)."""
-        self._on_notice = on_notice
-        jobs = len(items) if isinstance(items, Sized) else self.workers
+        `on_notice` as soon as it is read, whatever this process is waiting for then,
+        until their last result is read (only in workers: in this process there is no
+        one to tell while a job runs). `most`: how many items there can be, when
+        `items` cannot say (no more workers are started than that)."""
+        jobs = len(items) if isinstance(items, Sized) else most if most is not None else self.workers
         if not self.start(jobs):
             self._in_workers = False
             return map(function, items)  # lazily, in this process
+        self._on_notice = on_notice  # set once start() has read what earlier work sent
         numbers = [self._put(function, item) for item in items]
         self._in_workers = bool(numbers)
         return self._results(numbers) if numbers else iter(())
@@ -136,14 +139,17 @@ class RenderPool:
 
     def _results(self, numbers: list[int]) -> Iterator[Any]:
         waiting = set(numbers)
-        while waiting:
-            finished = waiting.intersection(self._done)
-            if not finished:
-                self._receive()
-                continue
-            number = finished.pop()
-            waiting.discard(number)
-            yield self._result(number)
+        try:
+            while waiting:
+                finished = waiting.intersection(self._done)
+                if not finished:
+                    self._receive()
+                    continue
+                number = finished.pop()
+                waiting.discard(number)
+                yield self._result(number)
+        finally:
+            self._on_notice = None  # these jobs are done: nothing more is theirs to hear
         self.no_more_work()  # work submitted meanwhile (the front) still runs
 
     def _result(self, number: int) -> Any:
@@ -198,10 +204,13 @@ class RenderPool:
     ) -> None:
         if kind is None:
             self.no_more_work()
-            while self._answers:  # what they still send is kept, for a later ask
-                for pipe in wait(list(self._answers)):
-                    self._read(pipe, lenient=True)
-            self._close()
+            self._on_notice = None  # what they still send is kept for a later ask, unheard
+            try:
+                while self._answers:
+                    for pipe in wait(list(self._answers)):
+                        self._read(pipe, lenient=True)
+            finally:
+                self._close()
         else:
             self.stop()
 
@@ -217,7 +226,7 @@ class RenderPool:
         had already ended: the queue's thread may still hold tasks for them)."""
         for pipe in self._answers:
             pipe.close()
-        self._answers, self._staying = {}, 0
+        self._answers, self._staying, self._on_notice = {}, 0, None
         if self._tasks is not None:
             discard_tasks(self._tasks)
             self._tasks.close()
