@@ -4,7 +4,6 @@ are known (or taken from the cache), while the workers still write their PDFs.""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from reportgen.cache import RenderCache
 from reportgen.layout_jobs import SectionLayout, lay_out_front, section_anchor
@@ -19,7 +18,6 @@ def start_front(
     renderer: Renderer,
     layouts: dict[str, SectionLayout],
     cache: RenderCache,
-    templates: Path | None,
     pool: RenderPool,
 ) -> FrontTask:
     """Starts the pack's front (cover, summary, a slot page per section page; see
@@ -38,7 +36,7 @@ def start_front(
         _meta, (front, stamps) = stored
         return lambda: (front, stamps)
     anchor = section_anchor(renderer.report.directors[0].slug)
-    task = pool.submit(lay_out_front, (html, anchor, numbered, templates))
+    task = pool.submit(lay_out_front, (html, anchor, numbered, renderer.project_templates))
     pool.no_more_work()  # the front is the last: a worker that finds nothing more ends
 
     def finished() -> tuple[bytes, bytes]:
@@ -76,5 +74,4 @@ class FrontStarter:
 
     def _start_when_ready(self) -> None:
         if self.task is None and self._expected is not None and self._expected <= self._layouts.keys():
-            templates = self._renderer.project_templates
-            self.task = start_front(self._renderer, self._layouts, self._cache, templates, self._pool)
+            self.task = start_front(self._renderer, self._layouts, self._cache, self._pool)

@@ -167,7 +167,7 @@ def split_pack_pdf(
             progress(len(parts), total, job.name)
         front = front_starter.task
         if front is None:  # laid out in this process
-            front = start_front(renderer, _layouts(parts), cache, templates, pool)
+            front = start_front(renderer, _layouts(parts), cache, pool)
         give_back_memory()  # while the front is laid out: the join needs the room
         front_pdf, stamps = front()
         for director in report.directors:
