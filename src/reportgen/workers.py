@@ -219,7 +219,7 @@ class RenderPool:
         wanted, nor must it reach a later build). The pool can start afresh."""
         end_processes(self._answers.values())
         self._close()
-        self._done, self._on_notice, self._in_workers = {}, None, False
+        self._done, self._in_workers = {}, False
 
     def _close(self) -> None:
         """Closes the pipes and the task queue, once every worker has ended (even if all
