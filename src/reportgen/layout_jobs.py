@@ -58,8 +58,8 @@ def lay_out_director(item: tuple[DirectorJob, Path | None]) -> tuple[str, Direct
     except BaseException:
         notify((job.slug, None))  # whoever waits for this layout must stop waiting
         raise
-    # A laid-out document is a web of cycles: free it now, before the next director,
-    # not whenever the collector next runs (measured: lower peak memory per worker).
+    # What the stamping took goes back too, before the next director (the layout
+    # went back before it, see render_director).
     give_back_memory()
     return job.slug, pdfs
 

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from reportgen.cache import RenderCache
 from reportgen.compute import DirectorSection
@@ -18,6 +18,9 @@ from reportgen.memory import give_back_memory
 from reportgen.pdf import DirectorPdfs
 from reportgen.render import Renderer
 from reportgen.workers import RenderPool
+
+if TYPE_CHECKING:
+    from reportgen.packjoin import PackJoiner
 
 # Called after each unit of PDF work with (done, total, what was just done).
 Progress = Callable[[int, int, str], None]
@@ -97,6 +100,14 @@ def _stored_director(cache: RenderCache, key: str) -> DirectorPdfs | None:
         return None  # not what this version stores: lay it out again
 
 
+def _new_joiner() -> PackJoiner:
+    """An empty pack to join sections into. Imported when first needed: pikepdf is 6 MB
+    of this process, which a first build needs only once the workers are done."""
+    from reportgen.packjoin import PackJoiner
+
+    return PackJoiner()
+
+
 def split_pack_pdf(
     renderer: Renderer,
     director_html: DirectorHtml,
@@ -116,8 +127,6 @@ def split_pack_pdf(
     one comment is then mostly that); new ones once the front is made, so the main
     process grows only after the workers are done. Returns how to write the pack's PDF.
     """
-    from reportgen.packjoin import PackJoiner  # pikepdf: only when building
-
     report, templates = renderer.report, renderer.project_templates
     total = len(report.directors) + 1
     parts: dict[str, DirectorPdfs] = {}
@@ -144,12 +153,14 @@ def split_pack_pdf(
     laid_out = _render_all(new_jobs(), templates, pool, front_starter, len(report.directors))
     pool.keep(len(new))  # started ahead of knowing what the cache holds
     meanwhile()
-    joiner, joined = PackJoiner(), set()
-    if pool.in_workers:
+    joined: set[str] = set()
+    joiner = _new_joiner() if parts and pool.in_workers else None
+    if joiner is not None:
         for slug, stored in parts.items():
             joiner.add_section(slug, stored.body_pdf, stored.front_pages)
             parts[slug] = replace(stored, body_pdf=b"")  # joined: the front needs only its layout
             joined.add(slug)
+    if pool.in_workers:
         front_starter.expect(new, _layouts(parts))  # starts it as the last one is laid out
     with _SpilledBodies() as bodies:
         # Each director's PDFs are taken in as they come, even before the front starts:
@@ -170,6 +181,7 @@ def split_pack_pdf(
             front = start_front(renderer, _layouts(parts), cache, pool)
         give_back_memory()  # while the front is laid out: the join needs the room
         front_pdf, stamps = front()
+        joiner = joiner or _new_joiner()
         for director in report.directors:
             if director.slug not in joined:
                 part = parts.pop(director.slug)  # stored ones, in this process, kept theirs
