@@ -224,7 +224,7 @@ def test_only_the_workers_import_weasyprint(tmp_path: Path) -> None:
 
 # What the main process needs and a worker does not: a worker that carries them has
 # memory the build's peak counts for nothing.
-MAIN_ONLY = ("jinja2", "pydantic", "yaml", "babel", "simplejson")
+MAIN_ONLY = ("jinja2", "pydantic", "yaml", "babel", "simplejson", "pikepdf")
 
 
 def test_workers_carry_none_of_what_only_the_main_process_needs(tmp_path: Path) -> None:

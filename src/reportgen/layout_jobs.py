@@ -1,9 +1,10 @@
 """What the workers run: a director's layout and the pack's front, and how they start.
 
-Lean on purpose: a worker imports this module, WeasyPrint and pikepdf, not the
-project's loaders, Jinja or pydantic. The command starts its workers before it imports
-the rest of reportgen (see cli.build), so they carry none of it (13 MB less each,
-measured) and import WeasyPrint while the main process imports and loads the project.
+Lean on purpose: a worker imports this module and WeasyPrint, not the project's
+loaders, Jinja, pydantic or pikepdf (the main process stamps and joins the PDFs). The
+command starts its workers before it imports the rest of reportgen (see cli.build), so
+they carry none of it (13 MB less each, measured) and import WeasyPrint while the main
+process imports and loads the project.
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ def lay_out_director(item: tuple[DirectorJob, Path | None]) -> tuple[str, Direct
     except BaseException:
         notify((job.slug, None))  # whoever waits for this layout must stop waiting
         raise
-    # What the stamping took goes back too, before the next director (the layout
-    # went back before it, see render_director).
+    # A laid-out document is a web of cycles: free it now, before the next director,
+    # not whenever the collector next runs (measured: lower peak memory per worker).
     give_back_memory()
     return job.slug, pdfs
 
@@ -70,8 +71,7 @@ def lay_out_front(item: tuple[str, str, frozenset[str], Path | None]) -> tuple[b
 
 
 def prepare_worker() -> None:
-    """Imports, in a worker as it starts, what laying out needs (WeasyPrint, pikepdf)."""
-    import pikepdf  # noqa: F401
+    """Imports, in a worker as it starts, what laying out needs (WeasyPrint)."""
     import weasyprint  # noqa: F401
 
 

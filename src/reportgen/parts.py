@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 from reportgen.cache import RenderCache
 from reportgen.compute import DirectorSection
@@ -18,9 +18,6 @@ from reportgen.memory import give_back_memory
 from reportgen.pdf import DirectorPdfs
 from reportgen.render import Renderer
 from reportgen.workers import RenderPool
-
-if TYPE_CHECKING:
-    from reportgen.packjoin import PackJoiner
 
 # Called after each unit of PDF work with (done, total, what was just done).
 Progress = Callable[[int, int, str], None]
@@ -88,24 +85,17 @@ def _layouts(parts: dict[str, DirectorPdfs]) -> dict[str, SectionLayout]:
     return {slug: SectionLayout(p.page_names, p.numbered_boxes) for slug, p in parts.items()}
 
 
-def _stored_director(cache: RenderCache, key: str) -> DirectorPdfs | None:
+def _stored_director(cache: RenderCache, key: str) -> tuple[bytes, DirectorPdfs] | None:
+    """A director's own PDF and their body (without its numbers), as stored."""
     stored = cache.get(key)
     if stored is None:
         return None
     try:
         meta, (own, body) = stored
         names, numbered = tuple(meta["page_names"]), frozenset(meta["numbered_boxes"])
-        return DirectorPdfs(own, body, int(meta["front_pages"]), names, numbered)
+        return own, DirectorPdfs(body, b"", int(meta["front_pages"]), names, numbered)
     except (ValueError, KeyError, TypeError):
         return None  # not what this version stores: lay it out again
-
-
-def _new_joiner() -> PackJoiner:
-    """An empty pack to join sections into. Imported when first needed: pikepdf is 6 MB
-    of this process, which a first build needs only once the workers are done."""
-    from reportgen.packjoin import PackJoiner
-
-    return PackJoiner()
 
 
 def split_pack_pdf(
@@ -127,6 +117,9 @@ def split_pack_pdf(
     one comment is then mostly that); new ones once the front is made, so the main
     process grows only after the workers are done. Returns how to write the pack's PDF.
     """
+    from reportgen.packjoin import PackJoiner  # pikepdf: only when building
+    from reportgen.stamping import stamp_pdf
+
     report, templates = renderer.report, renderer.project_templates
     total = len(report.directors) + 1
     parts: dict[str, DirectorPdfs] = {}
@@ -141,8 +134,8 @@ def split_pack_pdf(
             job = DirectorJob(director.slug, director.name, html, cache.key(html))
             stored = _stored_director(cache, job.key)
             if stored is not None:
-                deliver(job.slug, stored.director_pdf)
-                parts[job.slug] = replace(stored, director_pdf=b"")
+                own, parts[job.slug] = stored
+                deliver(job.slug, own)
                 progress(len(parts), total, f"{director.name} (unchanged)")
             else:
                 new.append(job.slug)
@@ -153,14 +146,12 @@ def split_pack_pdf(
     laid_out = _render_all(new_jobs(), templates, pool, front_starter, len(report.directors))
     pool.keep(len(new))  # started ahead of knowing what the cache holds
     meanwhile()
-    joined: set[str] = set()
-    joiner = _new_joiner() if parts and pool.in_workers else None
-    if joiner is not None:
+    joiner, joined = PackJoiner(), set()
+    if pool.in_workers:
         for slug, stored in parts.items():
             joiner.add_section(slug, stored.body_pdf, stored.front_pages)
             parts[slug] = replace(stored, body_pdf=b"")  # joined: the front needs only its layout
             joined.add(slug)
-    if pool.in_workers:
         front_starter.expect(new, _layouts(parts))  # starts it as the last one is laid out
     with _SpilledBodies() as bodies:
         # Each director's PDFs are taken in as they come, even before the front starts:
@@ -171,17 +162,19 @@ def split_pack_pdf(
                 "page_names": pdfs.page_names,
                 "numbered_boxes": sorted(pdfs.numbered_boxes),
             }
-            cache.put(job.key, meta, [pdfs.director_pdf, pdfs.body_pdf])
-            deliver(job.slug, pdfs.director_pdf)
+            # Stamped here, not by the worker: pikepdf would be 6 MB more of each one,
+            # at the build's peak; it takes this process ~30 ms a director.
+            own = stamp_pdf(pdfs.body_pdf, pdfs.numbers_pdf)
+            cache.put(job.key, meta, [own, pdfs.body_pdf])
+            deliver(job.slug, own)
             bodies.keep(job.slug, pdfs.body_pdf)
-            parts[job.slug] = replace(pdfs, director_pdf=b"", body_pdf=b"")
+            parts[job.slug] = replace(pdfs, body_pdf=b"", numbers_pdf=b"")
             progress(len(parts), total, job.name)
         front = front_starter.task
         if front is None:  # laid out in this process
             front = start_front(renderer, _layouts(parts), cache, pool)
         give_back_memory()  # while the front is laid out: the join needs the room
         front_pdf, stamps = front()
-        joiner = joiner or _new_joiner()
         for director in report.directors:
             if director.slug not in joined:
                 part = parts.pop(director.slug)  # stored ones, in this process, kept theirs

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.fetcher import asset_fetcher, drop_attachments
-from reportgen.memory import give_back_memory
 from reportgen.pdf_tags import finish_tags
 from reportgen.template_folders import template_search_path
 
@@ -30,14 +29,15 @@ class SplitError(Exception):
 
 @dataclass(frozen=True)
 class DirectorPdfs:
-    """A director's own pack, laid out once: their PDF, and its pages without numbers.
+    """A director's own pack, laid out once: its pages without numbers, and the numbers.
 
-    The pack takes the body's pages from `front_pages` on (the section) and stamps
-    the pack's page numbers on them.
+    Their own PDF is the numbers stamped onto the body (stamping.stamp_pdf). The pack
+    takes the body's pages from `front_pages` on (the section) and stamps the pack's
+    page numbers on them.
     """
 
-    director_pdf: bytes  # the body with the director's own page numbers stamped on
     body_pdf: bytes  # every page, without the boxes that show page numbers
+    numbers_pdf: bytes  # those boxes alone, a page per body page (plain, untagged)
     front_pages: int  # the director's cover and summary, before their section
     page_names: tuple[str, ...]  # each section page's @page name ("" when unnamed)
     numbered_boxes: frozenset[str]  # at-keywords of the page-number boxes, "@bottom-right"
@@ -145,11 +145,15 @@ def first_page_with(document: Any, anchor: str) -> int:
 OnLayout = Callable[[tuple[str, ...], frozenset[str]], None]
 
 
-def _write_director(
-    html: str, anchor: str, project_templates: Path | None, on_layout: OnLayout | None
-) -> tuple[bytes, bytes, int, tuple[str, ...], frozenset[str]]:
-    """Lays out a director's own pack; returns its body, its page numbers alone, where
-    the section starts, and the section's page names and page-number boxes."""
+def render_director(
+    html: str, anchor: str, project_templates: Path | None, on_layout: OnLayout | None = None
+) -> DirectorPdfs:
+    """Lays out a director's own pack once; writes its body, then its page numbers alone.
+
+    Stamping the numbers on the body gives the director's PDF; writing the section's
+    pages twice, with and without them, would cost a second full write. The section
+    starts on the page holding the element `anchor`.
+    """
     document = weasy_html(html, project_templates).render()
     start = first_page_with(document, anchor)
     numbers = [page_number_boxes(page) for page in document.pages]
@@ -165,23 +169,5 @@ def _write_director(
     body = write_pdf(document)
     for page, shown in zip(document.pages, numbers, strict=True):
         set_page_boxes(page, shown, stamp=True)
-    stamps = write_pdf(document, tagged=False)
-    return body, stamps, start, names, numbered
-
-
-def render_director(
-    html: str, anchor: str, project_templates: Path | None, on_layout: OnLayout | None = None
-) -> DirectorPdfs:
-    """Lays out a director's own pack once; writes its body, then its page numbers alone.
-
-    Stamping the numbers on the body gives the director's PDF; writing the section's
-    pages twice, with and without them, would cost a second full write. The section
-    starts on the page holding the element `anchor`.
-    """
-    from reportgen.stamping import stamp_pdf  # pikepdf: only when rendering
-
-    body, stamps, start, names, numbered = _write_director(html, anchor, project_templates, on_layout)
-    # The layout (~40 MB at 20 indicators, a web of cycles) is freed before the
-    # stamping, which then reuses its room rather than adding to a worker's peak.
-    give_back_memory()
-    return DirectorPdfs(stamp_pdf(body, stamps), body, start, names, numbered)
+    numbers_pdf = write_pdf(document, tagged=False)
+    return DirectorPdfs(body, numbers_pdf, start, names, numbered)
