@@ -14,7 +14,7 @@ from reportgen.cache import RenderCache
 from reportgen.compute import DirectorSection
 from reportgen.front_job import FrontStarter, start_front
 from reportgen.layout_jobs import DirectorJob, SectionLayout, lay_out_director
-from reportgen.memory import give_back_memory
+from reportgen.memory import give_back_memory, trim_heap
 from reportgen.pdf import DirectorPdfs
 from reportgen.render import Renderer
 from reportgen.workers import RenderPool
@@ -165,6 +165,7 @@ def split_pack_pdf(
             # Stamped here, not by the worker: pikepdf would be 6 MB more of each one,
             # at the build's peak; it takes this process ~30 ms a director.
             own = stamp_pdf(pdfs.body_pdf, pdfs.numbers_pdf)
+            trim_heap()
             cache.put(job.key, meta, [own, pdfs.body_pdf])
             deliver(job.slug, own)
             bodies.keep(job.slug, pdfs.body_pdf)
