@@ -186,6 +186,33 @@ def test_help_does_not_import_weasyprint() -> None:
     assert done.stdout.strip() == "ok"
 
 
+SUBMITTED_BEFORE_PIKEPDF = """\
+import sys
+from reportgen import workers
+from reportgen.main import build
+
+map_unordered = workers.RenderPool.map_unordered
+
+def look_then_map(pool, function, items, **options):
+    print("pikepdf" in sys.modules)
+    return map_unordered(pool, function, items, **options)
+
+workers.RenderPool.map_unordered = look_then_map
+with workers.RenderPool(2) as pool:
+    build(sys.argv[1], out=sys.argv[2], use_cache=False, pool=pool)
+print("pikepdf" in sys.modules)
+"""
+
+
+def test_the_directors_jobs_start_before_pikepdf_is_imported(tmp_path: Path) -> None:
+    """pikepdf takes ~0.15 s to import, and the first job is the biggest director: the
+    build's critical path. The main process needs pikepdf only for what they return."""
+    project = make_project(tmp_path / "project")
+    command = [sys.executable, "-c", SUBMITTED_BEFORE_PIKEPDF, str(project), str(tmp_path / "out")]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]  # not yet when the jobs go; then, to join
+
+
 def test_a_failed_build_stops_its_workers(tmp_path: Path) -> None:
     import multiprocessing
 

@@ -117,9 +117,6 @@ def split_pack_pdf(
     one comment is then mostly that); new ones once the front is made, so the main
     process grows only after the workers are done. Returns how to write the pack's PDF.
     """
-    from reportgen.packjoin import PackJoiner  # pikepdf: only when building
-    from reportgen.stamping import stamp_pdf
-
     report, templates = renderer.report, renderer.project_templates
     total = len(report.directors) + 1
     parts: dict[str, DirectorPdfs] = {}
@@ -146,6 +143,11 @@ def split_pack_pdf(
     laid_out = _render_all(new_jobs(), templates, pool, front_starter, len(report.directors))
     pool.keep(len(new))  # started ahead of knowing what the cache holds
     meanwhile()
+    # pikepdf (~0.15 s to import) only now the workers have their jobs: imported
+    # sooner, it held back the first of them (the biggest: the build's critical path).
+    from reportgen.packjoin import PackJoiner
+    from reportgen.stamping import stamp_pdf
+
     joiner, joined = PackJoiner(), set()
     if pool.in_workers:
         for slug, stored in parts.items():
