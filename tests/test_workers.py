@@ -20,8 +20,9 @@ import pytest
 
 from reportgen import layout_jobs, worker_side, workers
 from reportgen.main import build
+from reportgen.worker_answers import RemoteTraceback, WorkerDied
 from reportgen.worker_side import notify
-from reportgen.workers import RemoteTraceback, RenderPool, WorkerDied
+from reportgen.workers import RenderPool
 
 from .pipeline_project import make_project
 
@@ -417,7 +418,7 @@ import os, signal, sys
 from reportgen.workers import RenderPool
 pool = RenderPool(2)
 pool.start(2)
-print(" ".join(str(process.pid) for process in pool._answers.values()), flush=True)
+print(" ".join(str(process.pid) for process in pool._answers.pipes.values()), flush=True)
 os.kill(os.getpid(), signal.SIGKILL if sys.argv[1] == "KILL" else signal.SIGTERM)
 """
 
