@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from reportgen import swap
 from reportgen import writer as writer_module
 from reportgen.cli import cli
 from reportgen.errors import ReportgenError
@@ -83,7 +84,7 @@ def test_a_full_disk_is_a_clean_error(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_without_an_atomic_exchange_the_swap_still_completes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(writer_module, "exchange", lambda first, second: False)
+    monkeypatch.setattr(swap, "exchange", lambda first, second: False)
     target = old_pack(tmp_path)
     with PackWriter(target) as pack:
         pack.write_text("report.json", "new")

@@ -1,4 +1,4 @@
-"""File-system primitives for the pack writer: atomic exchange, folder locks, removal."""
+"""File-system primitives for the pack writer: atomic swap-in, folder locks, removal, tidy-up."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import ctypes
 import ctypes.util
 import errno
 import os
+import re
 import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,3 +65,52 @@ def remove(path: Path) -> None:
     else:
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+def _fsync(path: Path) -> None:
+    # Folders cannot be opened for syncing everywhere (Windows); a sync is only a bonus.
+    with contextlib.suppress(OSError):
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Puts a folder, synced to disk, in place of the target (if any), atomically where
+    the system allows; the staging folder is left holding the previous target, if any."""
+    for folder, _, _ in os.walk(staging):
+        _fsync(Path(folder))
+    if not os.path.lexists(target):
+        os.replace(staging, target)
+    elif exchange(staging, target):
+        remove(staging)  # now holds the previous pack
+    else:
+        _swap_by_renames(staging, target)
+    _fsync(target.parent)
+
+
+def _swap_by_renames(staging: Path, target: Path) -> None:
+    # Two renames: the previous pack is parked in an `.old` folder until the new one
+    # is in place, and put back if that fails.
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+    os.replace(target, old / "pack")
+    try:
+        os.replace(staging, target)
+    except OSError:
+        os.replace(old / "pack", target)
+        raise
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def tidy_up(target: Path) -> None:
+    """Undoes what an earlier, killed build into `target` left behind: its hidden
+    `.<name>.*.new|.old` folders (restoring the previous target if need be)."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.[A-Za-z0-9_]{{8}}\.(new|old)")
+    for leftover in [p for p in target.parent.iterdir() if pattern.fullmatch(p.name)]:
+        saved = leftover / "pack"
+        if leftover.suffix == ".old" and saved.exists() and not os.path.lexists(target):
+            os.replace(saved, target)  # killed between the two renames of a swap
+        remove(leftover)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -13,17 +11,7 @@ from types import TracebackType
 from typing import Any, BinaryIO, cast
 
 from reportgen.errors import ReportgenError, display_path
-from reportgen.swap import exchange, lock_folder, remove
-
-
-def _fsync(path: Path) -> None:
-    # Folders cannot be opened for syncing everywhere (Windows); a sync is only a bonus.
-    with contextlib.suppress(OSError):
-        descriptor = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+from reportgen.swap import lock_folder, remove, swap_in, tidy_up
 
 
 class _WordedFile:
@@ -76,7 +64,7 @@ class PackWriter:
             self._lock = contextlib.ExitStack()
             # One build at a time per output folder, so that tidying up is safe.
             self._lock.enter_context(lock_folder(parent))
-            self._tidy_up()
+            tidy_up(self.target)
             self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", suffix=".new", dir=parent))
             # mkdtemp makes a private folder; the pack should have the user's usual permissions.
             umask = os.umask(0)
@@ -86,18 +74,6 @@ class PackWriter:
             self._release()
             raise self._fail("create the output folder", error) from None
         return self
-
-    def _leftovers(self) -> list[Path]:
-        pattern = re.compile(rf"\.{re.escape(self.target.name)}\.[A-Za-z0-9_]{{8}}\.(new|old)")
-        return [p for p in self.target.parent.iterdir() if pattern.fullmatch(p.name)]
-
-    def _tidy_up(self) -> None:
-        """Undoes what an earlier, killed build left behind."""
-        for leftover in self._leftovers():
-            saved = leftover / "pack"
-            if leftover.suffix == ".old" and saved.exists() and not os.path.lexists(self.target):
-                os.replace(saved, self.target)  # killed between the two renames of a swap
-            remove(leftover)
 
     def path(self, relative: str) -> Path:
         """Where a file of the pack goes; refuses any name that would leave the pack."""
@@ -179,30 +155,8 @@ class PackWriter:
             self._lock = None
 
     def _swap_in(self, staging: Path) -> None:
-        """Puts the new pack in place of the old one, atomically where the system allows."""
         try:
-            for folder, _, _ in os.walk(staging):
-                _fsync(Path(folder))
-            if not os.path.lexists(self.target):
-                os.replace(staging, self.target)
-            elif exchange(staging, self.target):
-                remove(staging)  # now holds the previous pack
-            else:
-                self._swap_by_renames(staging)
-            _fsync(self.target.parent)
+            swap_in(staging, self.target)
         except OSError as error:
             remove(staging)
             raise self._fail("replace the previous pack", error) from None
-
-    def _swap_by_renames(self, staging: Path) -> None:
-        # Two renames: the previous pack is parked in an `.old` folder until the new one
-        # is in place, and put back if that fails.
-        old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", suffix=".old", dir=self.target.parent))
-        os.replace(self.target, old / "pack")
-        try:
-            os.replace(staging, self.target)
-        except OSError:
-            os.replace(old / "pack", self.target)
-            raise
-        finally:
-            shutil.rmtree(old, ignore_errors=True)
