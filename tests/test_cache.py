@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from reportgen import parts
 from reportgen.cache import RenderCache
 from reportgen.main import build, clear_cache
+from reportgen.workers import RenderPool
 
 from .pipeline_project import SLUGS, comments_csv, make_project
 
@@ -135,11 +136,13 @@ def files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def test_builds_are_byte_identical_fresh_or_from_the_cache(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [None, 1], ids=["in workers", "in one process"])
+def test_builds_are_byte_identical_fresh_or_from_the_cache(tmp_path: Path, workers: int | None) -> None:
     project = make_project(tmp_path / "project", long=False)
-    first = build(project, out=tmp_path / "one").output_dir
-    second = build(project, out=tmp_path / "two", use_cache=False).output_dir
-    cached = files(build(project, out=tmp_path / "one").output_dir)
+    with RenderPool(workers) as pool:
+        first = build(project, out=tmp_path / "one", pool=pool).output_dir
+        second = build(project, out=tmp_path / "two", use_cache=False, pool=pool).output_dir
+        cached = files(build(project, out=tmp_path / "one", pool=pool).output_dir)
     assert files(second) == cached
     assert files(first) == cached
     assert len(cached) > 10

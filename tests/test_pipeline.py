@@ -193,11 +193,12 @@ from reportgen.main import build
 
 map_unordered = workers.RenderPool.map_unordered
 
-def look_then_map(pool, function, items, **options):
+def map_then_look(pool, function, items, **options):
+    results = map_unordered(pool, function, items, **options)  # in workers: every job sent
     print("pikepdf" in sys.modules)
-    return map_unordered(pool, function, items, **options)
+    return results
 
-workers.RenderPool.map_unordered = look_then_map
+workers.RenderPool.map_unordered = map_then_look
 with workers.RenderPool(2) as pool:
     build(sys.argv[1], out=sys.argv[2], use_cache=False, pool=pool)
 print("pikepdf" in sys.modules)

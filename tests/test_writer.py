@@ -85,9 +85,13 @@ def test_without_an_atomic_exchange_the_swap_still_completes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(swap, "exchange", lambda first, second: False)
+    renamed = []
+    swap_by_renames = swap._swap_by_renames
+    monkeypatch.setattr(swap, "_swap_by_renames", lambda *paths: renamed.append(swap_by_renames(*paths)))
     target = old_pack(tmp_path)
     with PackWriter(target) as pack:
         pack.write_text("report.json", "new")
+    assert renamed  # the fallback did the swap
     assert snapshot(target) == {"report.json": b"new"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2012-13-Q1"]
 

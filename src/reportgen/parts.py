@@ -93,6 +93,7 @@ def _stored_director(cache: RenderCache, key: str) -> tuple[bytes, DirectorPdfs]
     try:
         meta, (own, body) = stored
         names, numbered = tuple(meta["page_names"]), frozenset(meta["numbered_boxes"])
+        # No numbers: a stored director's own PDF is stored stamped, never stamped again.
         return own, DirectorPdfs(body, b"", int(meta["front_pages"]), names, numbered)
     except (ValueError, KeyError, TypeError):
         return None  # not what this version stores: lay it out again
