@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -178,3 +180,44 @@ def test_entries_unused_for_long_are_pruned(tmp_path: Path) -> None:
     cache.prune()
     assert cache.get(old) is None
     assert cache.get(recent) == ({}, [b"recent"])
+
+
+def test_a_rebuild_s_worker_ends_as_soon_as_it_is_done_not_after_the_joins(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the stored sections are joined (the main process at its largest), the
+    worker that laid out the changed director must not stay on, idle, beside it."""
+    from reportgen import layout_jobs
+    from reportgen.packjoin import PackJoiner
+
+    build(project, out=tmp_path / "out")
+    (project / "data" / "comments.csv").write_text(comments_csv(" A late addition.", long=False))
+    done = tmp_path / "laid-out"
+    real_render, real_add = layout_jobs.render_director, PackJoiner.add_section
+
+    def render_then_mark(*args: Any) -> Any:  # runs in the worker (forked after this patch)
+        pdfs = real_render(*args)
+        done.touch()
+        return pdfs
+
+    worker_ended: list[bool] = []
+
+    def add_section_slowly(self: PackJoiner, *args: Any) -> None:
+        deadline = time.monotonic() + 30
+        while not done.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if done.exists() and not worker_ended:  # the first join: the worker's answer is on its way
+            time.sleep(0.5)
+            worker_ended.append(False)
+        else:  # a later join: has the worker ended, in the meantime?
+            deadline = time.monotonic() + 10
+            while multiprocessing.active_children() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            worker_ended.append(not multiprocessing.active_children())
+        real_add(self, *args)
+
+    monkeypatch.setattr(layout_jobs, "render_director", render_then_mark)
+    monkeypatch.setattr(PackJoiner, "add_section", add_section_slowly)
+    build(project, out=tmp_path / "out", pool=RenderPool(2))
+    assert done.exists()
+    assert worker_ended[:2] == [False, True]  # ended before the second stored section

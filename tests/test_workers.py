@@ -201,6 +201,23 @@ def test_a_worker_with_nothing_left_to_do_ends_while_another_works(tmp_path: Pat
     assert slow != quick
 
 
+def _notify_then_wait(folder: Path) -> int:
+    notify(os.getpid())
+    _wait_for(folder / "release")
+    return os.getpid()
+
+
+def test_poll_hears_what_the_workers_sent_without_waiting_for_more(tmp_path: Path) -> None:
+    heard: list[int] = []
+    with _deadline(30, "poll waited for a job still running"), RenderPool(2) as pool:
+        results = pool.map_unordered(_notify_then_wait, [tmp_path], on_notice=heard.append)
+        while not heard:
+            pool.poll()  # returns at once while the job runs on
+            time.sleep(0.05)
+        (tmp_path / "release").touch()
+        assert next(results) == heard[0] != os.getpid()
+
+
 def test_a_worker_that_dies_fails_the_build_rather_than_hang_it() -> None:
     with _pool_that_fails(WorkerDied, "exit code -9", "the pool still waits for a worker that died") as pool:
         list(pool.map_unordered(_die, [1, 2]))

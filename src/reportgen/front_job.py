@@ -33,6 +33,7 @@ def start_front(
     key = cache.key(f"{sorted(numbered)}\0{html}")
     stored = cache.get(key)
     if stored is not None:
+        pool.no_more_work()  # the front is the last job there could have been
         _meta, (front, stamps) = stored
         return lambda: (front, stamps)
     anchor = section_anchor(renderer.report.directors[0].slug)

@@ -151,11 +151,15 @@ def split_pack_pdf(
 
     joiner, joined = PackJoiner(), set()
     if pool.in_workers:
-        for slug, stored in parts.items():
+        front_starter.expect(new, _layouts(parts))  # starts it as the last one is laid out
+        for slug, stored in list(parts.items()):
             joiner.add_section(slug, stored.body_pdf, stored.front_pages)
             parts[slug] = replace(stored, body_pdf=b"")  # joined: the front needs only its layout
             joined.add(slug)
-        front_starter.expect(new, _layouts(parts))  # starts it as the last one is laid out
+            # A layout done meanwhile starts the front now, not after these joins; and
+            # a worker with nothing left to do ends now (a re-build's peak was an idle
+            # worker's 80 MB beside this join).
+            pool.poll()
     with _SpilledBodies() as bodies:
         # Each director's PDFs are taken in as they come, even before the front starts:
         # held until then, they were 14 MB of this process at the build's peak.

@@ -52,6 +52,15 @@ class Answers:
                     return
         raise WorkerDied("the layout workers ended with work unfinished")
 
+    def poll(self) -> None:
+        """Reads, without waiting, every message the workers have sent so far."""
+        while self.pipes:
+            ready = wait(list(self.pipes), timeout=0)
+            if not ready:
+                return
+            for pipe in ready:
+                self._read(pipe, lenient=False)
+
     def drain(self) -> None:
         """Reads until every worker has ended, however it ends (what they send is kept
         for a later ask)."""

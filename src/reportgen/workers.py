@@ -104,6 +104,11 @@ class RenderPool:
         number = self._put(function, item)
         return lambda: self._answers.result(number)
 
+    def poll(self) -> None:
+        """Takes in what the workers have sent so far (their notices heard at once),
+        without waiting: for a long stretch of work in this process."""
+        self._answers.poll()
+
     def no_more_work(self) -> None:
         """Tells the workers that nothing will be added: each ends once the queue is empty."""
         self.keep(0)
