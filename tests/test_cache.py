@@ -200,24 +200,23 @@ def test_a_rebuild_s_worker_ends_as_soon_as_it_is_done_not_after_the_joins(
         done.touch()
         return pdfs
 
-    worker_ended: list[bool] = []
+    joins: list[bool] = []  # per join: whether the worker had ended by then
 
     def add_section_slowly(self: PackJoiner, *args: Any) -> None:
-        deadline = time.monotonic() + 30
-        while not done.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if done.exists() and not worker_ended:  # the first join: the worker's answer is on its way
-            time.sleep(0.5)
-            worker_ended.append(False)
-        else:  # a later join: has the worker ended, in the meantime?
+        if not joins:  # the first stored section: held until the worker has laid out
+            deadline = time.monotonic() + 30
+            while not done.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.5)  # its answer on the way, heard once this join is done
+        else:
             deadline = time.monotonic() + 10
             while multiprocessing.active_children() and time.monotonic() < deadline:
                 time.sleep(0.05)
-            worker_ended.append(not multiprocessing.active_children())
+        joins.append(not multiprocessing.active_children())
         real_add(self, *args)
 
     monkeypatch.setattr(layout_jobs, "render_director", render_then_mark)
     monkeypatch.setattr(PackJoiner, "add_section", add_section_slowly)
     build(project, out=tmp_path / "out", pool=RenderPool(2))
     assert done.exists()
-    assert worker_ended[:2] == [False, True]  # ended before the second stored section
+    assert joins[:2] == [False, True]  # two stored sections: it ended before the second
