@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -182,41 +183,78 @@ def test_entries_unused_for_long_are_pruned(tmp_path: Path) -> None:
     assert cache.get(recent) == ({}, [b"recent"])
 
 
+@pytest.fixture
+def laid_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A file each worker touches once it has laid out a director (patched before the
+    pool forks them)."""
+    from reportgen import layout_jobs
+
+    marker, real_render = tmp_path / "laid-out", layout_jobs.render_director
+
+    def render_then_mark(*args: Any) -> Any:
+        pdfs = real_render(*args)
+        marker.touch()
+        return pdfs
+
+    monkeypatch.setattr(layout_jobs, "render_director", render_then_mark)
+    return marker
+
+
+def _rebuild_spying_joins(
+    project: Path, monkeypatch: pytest.MonkeyPatch, laid_out: Path, spy: Callable[[], bool]
+) -> tuple[Path, list[bool]]:
+    """Builds, changes one comment, builds again in workers; returns the pack and, per
+    section joined (the stored ones first), what `spy` said just before. `laid_out` is
+    cleared between the builds."""
+    from reportgen.packjoin import PackJoiner
+
+    out = project.parent / "spied"
+    build(project, out=out)
+    laid_out.unlink()
+    (project / "data" / "comments.csv").write_text(comments_csv(" A late addition.", long=False))
+    real_add, seen = PackJoiner.add_section, []
+
+    def add_section(self: PackJoiner, *args: Any) -> None:
+        seen.append(spy())
+        real_add(self, *args)
+
+    monkeypatch.setattr(PackJoiner, "add_section", add_section)
+    return build(project, out=out, pool=RenderPool(2)).output_dir / "report.pdf", seen
+
+
+def _wait_until(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return condition()
+
+
 def test_a_rebuild_s_worker_ends_as_soon_as_it_is_done_not_after_the_joins(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, laid_out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """While the stored sections are joined (the main process at its largest), the
     worker that laid out the changed director must not stay on, idle, beside it."""
-    from reportgen import layout_jobs
-    from reportgen.packjoin import PackJoiner
+    calls = itertools.count()
 
-    build(project, out=tmp_path / "out")
-    (project / "data" / "comments.csv").write_text(comments_csv(" A late addition.", long=False))
-    done = tmp_path / "laid-out"
-    real_render, real_add = layout_jobs.render_director, PackJoiner.add_section
+    def spy() -> bool:
+        if next(calls) == 0:  # the first stored section: held until the worker has laid out
+            _wait_until(laid_out.exists, 30)
+            time.sleep(0.5)  # and its answer is on the way, heard once this join is done
+            return False  # not asked
+        return _wait_until(lambda: not multiprocessing.active_children(), 10)
 
-    def render_then_mark(*args: Any) -> Any:  # runs in the worker (forked after this patch)
-        pdfs = real_render(*args)
-        done.touch()
-        return pdfs
+    _pack, seen = _rebuild_spying_joins(project, monkeypatch, laid_out, spy)
+    assert laid_out.exists()
+    assert seen[1]  # two stored sections: it ended before the second (not after both)
 
-    joins: list[bool] = []  # per join: whether the worker had ended by then
 
-    def add_section_slowly(self: PackJoiner, *args: Any) -> None:
-        if not joins:  # the first stored section: held until the worker has laid out
-            deadline = time.monotonic() + 30
-            while not done.exists() and time.monotonic() < deadline:
-                time.sleep(0.05)
-            time.sleep(0.5)  # its answer on the way, heard once this join is done
-        else:
-            deadline = time.monotonic() + 10
-            while multiprocessing.active_children() and time.monotonic() < deadline:
-                time.sleep(0.05)
-        joins.append(not multiprocessing.active_children())
-        real_add(self, *args)
+def test_with_no_memory_to_spare_a_rebuild_joins_once_the_workers_are_done(
+    project: Path, laid_out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stored sections are joined beside a worker's layout only within the budget."""
+    from reportgen import memory
 
-    monkeypatch.setattr(layout_jobs, "render_director", render_then_mark)
-    monkeypatch.setattr(PackJoiner, "add_section", add_section_slowly)
-    build(project, out=tmp_path / "out", pool=RenderPool(2))
-    assert done.exists()
-    assert joins[:2] == [False, True]  # two stored sections: it ended before the second
+    monkeypatch.setattr(memory, "MEMORY_BUDGET", 0)
+    pack, seen = _rebuild_spying_joins(project, monkeypatch, laid_out, laid_out.exists)
+    assert seen == [True, True, True]  # two stored sections, then the new one
+    assert "A late addition." in text(pack)

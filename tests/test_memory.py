@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import resource
 import subprocess
 import sys
 
 import pytest
 
-from reportgen.memory import _libc
+from reportgen import memory
+from reportgen.memory import _libc, resident_size, room_to_grow
 
 HELD_AFTER_FREE = """\
 import os, sys
@@ -33,3 +36,31 @@ def test_freed_heap_goes_back_to_the_system(give_back: str) -> None:
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     freed, given_back = map(float, result.stdout.split())
     assert freed - given_back > 100, (freed, given_back)
+
+
+needs_proc = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc")
+
+
+@needs_proc
+def test_resident_size_sums_the_processes_and_counts_an_ended_one_as_nothing() -> None:
+    code = "import sys; print('ready', flush=True); sys.stdin.read()"
+    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert child.stdout is not None and child.stdout.readline() == b"ready\n"
+        alone, both = resident_size([os.getpid()]), resident_size([os.getpid(), child.pid])
+        assert alone is not None and both is not None
+        assert alone >= resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 // 4  # the same order
+        assert both - alone > 2**20  # an interpreter is more than a megabyte
+    finally:
+        child.communicate(b"")
+    assert resident_size([os.getpid(), child.pid]) == pytest.approx(alone, rel=0.2)
+
+
+@needs_proc
+def test_there_is_room_to_grow_within_the_budget_or_with_no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert room_to_grow([])  # nothing lays out beside this process
+    monkeypatch.setattr(memory, "MEMORY_BUDGET", 0)
+    assert not room_to_grow([os.getpid()])
+    assert room_to_grow([])
+    monkeypatch.setattr(memory, "MEMORY_BUDGET", 2**50)
+    assert room_to_grow([os.getpid()])

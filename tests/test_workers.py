@@ -159,6 +159,28 @@ def test_a_director_failing_in_a_worker_fails_the_build_without_waiting(
         build(make_project(tmp_path / "project"), out=tmp_path / "out", pool=pool)
 
 
+def test_a_rebuild_waiting_for_memory_still_fails_at_once_when_a_director_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Joins held back for the memory budget wait on the workers' jobs: a job that
+    fails (and so never lets the front start) must end that wait too."""
+    from reportgen import memory
+
+    from .pipeline_project import comments_csv
+
+    project = make_project(tmp_path / "project", long=False)
+    build(project, out=tmp_path / "out")
+    (project / "data" / "comments.csv").write_text(comments_csv(" A late addition.", long=False))
+
+    def failing(*_args: Any) -> Any:
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(layout_jobs, "render_director", failing)
+    monkeypatch.setattr(memory, "MEMORY_BUDGET", 0)
+    with _pool_that_fails(RuntimeError, "layout failed", "the joins wait for ever on an idle worker") as pool:
+        build(project, out=tmp_path / "out", pool=pool)
+
+
 def _sleep_then_pid(seconds: float) -> int:
     time.sleep(seconds)
     return os.getpid()

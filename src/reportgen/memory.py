@@ -1,12 +1,19 @@
-"""Hands memory the build no longer uses back to the system."""
+"""Hands memory the build no longer uses back to the system, and measures what it holds."""
 
 from __future__ import annotations
 
 import ctypes
 import gc
+import os
 import sys
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
+
+# What a build aims to keep its processes within, together (issue 5: 300 MB at 1,000
+# indicators), less the room for one more step: the main process holds back work that
+# grows it (joining stored sections) while workers lay out pages beside it.
+MEMORY_BUDGET = 280 * 2**20
 
 
 @cache
@@ -41,3 +48,27 @@ def give_back_memory() -> None:
     """
     gc.collect()
     trim_heap()
+
+
+def resident_size(pids: Iterable[int]) -> int | None:
+    """The processes' resident sizes summed, in bytes, from /proc (None without it: the
+    budget is then not kept). A process that has ended counts nothing."""
+    if not os.path.isdir("/proc/self"):
+        return None
+    total, page = 0, os.sysconf("SC_PAGE_SIZE")
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as statm:
+                total += int(statm.read().split()[1]) * page
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def room_to_grow(workers: list[int]) -> bool:
+    """Whether this process may grow by another step now: while `workers` lay out pages
+    beside it, only within the build's memory budget."""
+    if not workers:
+        return True
+    size = resident_size([os.getpid(), *workers])
+    return size is None or size < MEMORY_BUDGET

@@ -14,7 +14,7 @@ from reportgen.cache import RenderCache
 from reportgen.compute import DirectorSection
 from reportgen.front_job import FrontStarter, start_front
 from reportgen.layout_jobs import DirectorJob, SectionLayout, lay_out_director
-from reportgen.memory import give_back_memory, trim_heap
+from reportgen.memory import give_back_memory, room_to_grow, trim_heap
 from reportgen.pdf import DirectorPdfs
 from reportgen.render import Renderer
 from reportgen.workers import RenderPool
@@ -153,13 +153,15 @@ def split_pack_pdf(
     if pool.in_workers:
         front_starter.expect(new, _layouts(parts))  # starts it as the last one is laid out
         for slug, stored in list(parts.items()):
-            joiner.add_section(slug, stored.body_pdf, stored.front_pages)
-            parts[slug] = replace(stored, body_pdf=b"")  # joined: the front needs only its layout
-            joined.add(slug)
             # A layout done meanwhile starts the front now, not after these joins; and
             # a worker with nothing left to do ends now (a re-build's peak was an idle
             # worker's 80 MB beside this join).
             pool.poll()
+            while pool.busy and not room_to_grow(pool.worker_pids):
+                pool.wait_any()  # the next layout, or a worker's end
+            joiner.add_section(slug, stored.body_pdf, stored.front_pages)
+            parts[slug] = replace(stored, body_pdf=b"")  # joined: the front needs only its layout
+            joined.add(slug)
     with _SpilledBodies() as bodies:
         # Each director's PDFs are taken in as they come, even before the front starts:
         # held until then, they were 14 MB of this process at the build's peak.

@@ -32,6 +32,7 @@ class Answers:
     def __init__(self) -> None:
         self.pipes: Workers = {}  # each worker's pipe, while open
         self.done: dict[int, tuple[bool, Any]] = {}
+        self.awaited: set[int] = set()  # the jobs sent whose result has not come yet
         self.on_notice: Callable[[Any], object] | None = None
 
     def result(self, number: int) -> Any:
@@ -51,6 +52,11 @@ class Answers:
                 if self._read(pipe, lenient=False):
                     return
         raise WorkerDied("the layout workers ended with work unfinished")
+
+    def wait_any(self) -> None:
+        """Waits until a worker sends something or ends (an error unless cleanly)."""
+        if self.pipes:
+            self._read(wait(list(self.pipes))[0], lenient=False)
 
     def poll(self) -> None:
         """Reads, without waiting, every message the workers have sent so far."""
@@ -72,7 +78,7 @@ class Answers:
         """Closes every pipe (their workers have ended) and forgets the notice handler."""
         for pipe in self.pipes:
             pipe.close()
-        self.pipes, self.on_notice = {}, None
+        self.pipes, self.on_notice, self.awaited = {}, None, set()
 
     def _read(self, pipe: Any, lenient: bool) -> bool:
         """Keeps the next message on a worker's pipe; False if the pipe has closed, the
@@ -96,4 +102,5 @@ class Answers:
             if not succeeded:
                 value.__cause__ = RemoteTraceback(trace)
             self.done[number] = (succeeded, value)
+            self.awaited.discard(number)
         return True

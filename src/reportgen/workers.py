@@ -84,6 +84,7 @@ class RenderPool:
         self._numbers += 1
         # Pickled here: one that cannot be fails now, not silently in the queue's thread.
         self._tasks.put(pickle.dumps((self._numbers, function, item)))
+        self._answers.awaited.add(self._numbers)
         return self._numbers
 
     @property
@@ -108,6 +109,20 @@ class RenderPool:
         """Takes in what the workers have sent so far (their notices heard at once),
         without waiting: for a long stretch of work in this process."""
         self._answers.poll()
+
+    def wait_any(self) -> None:
+        """Waits until a worker sends something or ends, and takes it in."""
+        self._answers.wait_any()
+
+    @property
+    def busy(self) -> bool:
+        """Whether a job given to the workers has not sent its result yet."""
+        return bool(self._answers.awaited) and bool(self._answers.pipes)
+
+    @property
+    def worker_pids(self) -> list[int]:
+        """The processes of the workers still running."""
+        return [process.pid for process in self._answers.pipes.values() if process.pid is not None]
 
     def no_more_work(self) -> None:
         """Tells the workers that nothing will be added: each ends once the queue is empty."""
