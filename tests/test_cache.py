@@ -239,7 +239,7 @@ def test_a_rebuild_s_worker_ends_as_soon_as_it_is_done_not_after_the_joins(
     def spy() -> bool:
         if next(calls) == 0:  # the first stored section: held until the worker has laid out
             _wait_until(laid_out.exists, 30)
-            time.sleep(0.5)  # and its answer is on the way, heard once this join is done
+            time.sleep(1)  # and its answer is on the way, heard once this join is done
             return False  # not asked
         return _wait_until(lambda: not multiprocessing.active_children(), 10)
 

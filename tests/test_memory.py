@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 
@@ -49,7 +48,7 @@ def test_resident_size_sums_the_processes_and_counts_an_ended_one_as_nothing() -
         assert child.stdout is not None and child.stdout.readline() == b"ready\n"
         alone, both = resident_size([os.getpid()]), resident_size([os.getpid(), child.pid])
         assert alone is not None and both is not None
-        assert alone >= resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 // 4  # the same order
+        assert alone > 10 * 2**20  # this interpreter, with pytest
         assert both - alone > 2**20  # an interpreter is more than a megabyte
     finally:
         child.communicate(b"")

@@ -114,9 +114,10 @@ def split_pack_pdf(
     `meanwhile` is called once the workers have their jobs, to do other work in parallel.
     Each director's own PDF goes to `deliver` as it comes, not kept: the pack needs
     only the bodies (at 1,000 indicators, holding both tipped memory over 300 MB).
-    Stored sections are joined while the workers lay out the others (a re-build after
-    one comment is then mostly that); new ones once the front is made, so the main
-    process grows only after the workers are done. Returns how to write the pack's PDF.
+    Stored sections are joined while the workers lay out the others, within the
+    build's memory budget (a re-build after one comment is then mostly that); new ones
+    once the front is made, so the main process grows only after the workers are done.
+    Returns how to write the pack's PDF.
     """
     report, templates = renderer.report, renderer.project_templates
     total = len(report.directors) + 1
@@ -156,10 +157,11 @@ def split_pack_pdf(
             # Between joins, a layout done meanwhile starts the front now, and a worker
             # with nothing left to do ends now (idle, it held ~80 MB beside the joins).
             pool.poll()
-            # Beside a layout still running, this process grows only within the memory
-            # budget: the joins take it to ~270 MB at 1,000 indicators.
+            # Beside a job still running (a layout, or the front), this process grows
+            # only within the memory budget: the joins take it to ~270 MB at 1,000
+            # indicators.
             while pool.busy and not room_to_grow(pool.worker_pids):
-                pool.wait_any()  # the next layout, or a worker's end
+                pool.wait_any()  # the next answer, or a worker's end
             joiner.add_section(slug, stored.body_pdf, stored.front_pages)
             parts[slug] = replace(stored, body_pdf=b"")  # joined: the front needs only its layout
             joined.add(slug)

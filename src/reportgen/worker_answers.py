@@ -46,7 +46,7 @@ class Answers:
 
     def receive(self) -> None:
         """Waits for the next message from a worker. Raises WorkerDied if a worker ends
-        other than cleanly, or if all have ended while something is still awaited."""
+        other than cleanly, or if all have ended while something is still waited for."""
         while self.pipes:
             for pipe in wait(list(self.pipes)):
                 if self._read(pipe, lenient=False):
@@ -59,7 +59,8 @@ class Answers:
             self._read(wait(list(self.pipes))[0], lenient=False)
 
     def poll(self) -> None:
-        """Reads, without waiting, every message the workers have sent so far."""
+        """Reads every message the workers have sent so far, without waiting for one to
+        send (a message already begun is read to its end)."""
         while self.pipes:
             ready = wait(list(self.pipes), timeout=0)
             if not ready:

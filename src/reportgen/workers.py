@@ -121,7 +121,8 @@ class RenderPool:
 
     @property
     def worker_pids(self) -> list[int]:
-        """The processes of the workers still running."""
+        """The processes of the workers whose pipes are still open (running, or ended
+        and not yet heard of)."""
         return [process.pid for process in self._answers.pipes.values() if process.pid is not None]
 
     def no_more_work(self) -> None:
