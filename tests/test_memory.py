@@ -16,8 +16,7 @@ import os, sys
 from reportgen import memory
 
 def resident_mb():
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    return memory.resident_size([os.getpid()]) / 2**20
 
 texts = [os.urandom(2000) for _ in range(100_000)]  # 200 MB of heap blocks
 pinned = os.urandom(2000)  # after them on the heap, so glibc cannot simply shrink it
