@@ -3,6 +3,7 @@ front laid out as soon as their pages are known, and the pack joined from them."
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -115,8 +116,9 @@ def split_pack_pdf(
     Each director's own PDF goes to `deliver` as it comes, not kept: the pack needs
     only the bodies (at 1,000 indicators, holding both tipped memory over 300 MB).
     Stored sections are joined while the workers lay out the others, within the
-    build's memory budget (a re-build after one comment is then mostly that); new ones
-    once the front is made, so the main process grows only after the workers are done.
+    build's memory budget (a re-build after one comment is then mostly that), in the
+    pack's order up to the first new one; the rest once the front is made, so the
+    main process grows only after the workers are done.
     Returns how to write the pack's PDF.
     """
     report, templates = renderer.report, renderer.project_templates
@@ -153,7 +155,10 @@ def split_pack_pdf(
     joiner, joined = PackJoiner(), set()
     if pool.in_workers:
         front_starter.expect(new, _layouts(parts))  # starts it as the last one is laid out
-        for slug, stored in list(parts.items()):
+        # In the pack's order, up to the first section being laid out: the order of the
+        # joins numbers the PDF's objects, and a re-build must write a fresh build's bytes.
+        for slug in itertools.takewhile(parts.__contains__, (d.slug for d in report.directors)):
+            stored = parts[slug]
             # Between joins, a layout done meanwhile starts the front now, and a worker
             # with nothing left to do ends now (idle, it held ~80 MB beside the joins).
             pool.poll()
