@@ -214,9 +214,9 @@ def test_a_20000_character_token_wraps_inside_the_page(tmp_path: Path) -> None:
     project = tmp_path / "long"
     shutil.copytree(GOOD, project)
     indicators = project / "config" / "indicators.yaml"
-    indicators.write_text(
-        indicators.read_text(encoding="utf-8").replace("Ann Director", "Bob Director"), encoding="utf-8"
-    )
+    for settings in (indicators, project / "config" / "report.yaml"):
+        text = settings.read_text(encoding="utf-8").replace("Ann Director", "Bob Director")
+        settings.write_text(text, encoding="utf-8")
     (project / "data" / "comments.csv").write_text(
         f'code,period_end,author,subject,text\nB1,2012-06-30,A,S,"Start\n\n{LONG_TOKEN}\n\nEnd"\n',
         encoding="utf-8",

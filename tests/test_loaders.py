@@ -87,7 +87,7 @@ def test_every_problem_is_reported_in_one_run(tmp_path: Path) -> None:
     joined = "\n".join(problems)
     assert "indicators.yaml:7: unknown key 'colour'" in joined
     assert "indicators.yaml:12: polarity: unknown polarity 'upwards'" in joined
-    assert "duplicate code 'X1'" not in joined  # the second X1 was invalid anyway
+    assert "indicators.yaml:8: duplicate code 'X1' (first on line 2)" in joined  # invalid, and a duplicate
     assert "values.csv:3: duplicate row for X1 2012-06-30 (first on line 2)" in joined
     assert "values.csv:4: actual: 'nan' is not a plain decimal number" in joined
     assert "values.csv:5: actual: '1,000' is not a plain decimal number (no thousands separators)" in joined
@@ -116,8 +116,9 @@ from reportgen import yamlfile, yamlloader
 assert yamlloader._Events is yamlloader._PythonEvents
 for name in sys.argv[1:]:
     try:
-        data = yamlfile.load_yaml(Path(name))
-        print(repr(data), [(k, v.line) for k, v in getattr(data, "nodes", {}).items()])
+        data, problems = yamlfile.load_yaml(Path(name))
+        print(repr(data), [(k, v.line) for k, v in getattr(data, "nodes", {}).items()],
+              [(problem.line, problem.message) for problem in problems])
     except yamlfile.YamlLoadError as error:
         print(error.line, error.message)
 """
@@ -141,10 +142,13 @@ def test_yaml_reads_the_same_without_libyaml(tmp_path: Path) -> None:
     names += sorted(str(path) for case in cases for path in (bad / f"yaml_{case}").rglob("*.yaml"))
     assert len(names) == 2 + len(cases)
 
-    def shown(data: object) -> str:
-        if isinstance(data, yamlfile.YamlLoadError):
-            return f"{data.line} {data.message}"
-        return f"{data!r} {[(k, v.line) for k, v in getattr(data, 'nodes', {}).items()]}"
+    def shown(loaded: object) -> str:
+        if isinstance(loaded, yamlfile.YamlLoadError):
+            return f"{loaded.line} {loaded.message}"
+        assert isinstance(loaded, tuple)
+        data, problems = loaded
+        lines = [(k, v.line) for k, v in getattr(data, "nodes", {}).items()]
+        return f"{data!r} {lines} {[(problem.line, problem.message) for problem in problems]}"
 
     expected = []
     for name in names:
@@ -155,3 +159,16 @@ def test_yaml_reads_the_same_without_libyaml(tmp_path: Path) -> None:
     command = [sys.executable, "-c", FALLBACK_CHECK, *names]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     assert result.stdout.splitlines() == expected
+
+
+def test_an_unreadable_value_is_reported_once_and_checking_goes_on() -> None:
+    """A value YAML cannot make (an impossible date), reused by an alias, and a duplicate
+    key after it: each reported once at its line, and the rest of the file still read."""
+    from reportgen.yamlloader import Loader, parse
+
+    data, problems = parse("a: &d 2012-02-30\nb: *d\nc: x\nc: y\nd: 1\n", Loader)
+    assert data == {"a": "2012-02-30", "b": "2012-02-30", "c": "x", "d": 1}
+    assert [(problem.line, problem.message.split(" (")[0]) for problem in problems] == [
+        (1, "YAML reads '2012-02-30' as a date, and cannot make one of it"),
+        (4, "duplicate key 'c'"),
+    ]

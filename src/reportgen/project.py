@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.errors import ProblemLog, ReportgenError, display_path
+from reportgen.indicators_file import check_listed_directors, load_indicators
 from reportgen.period import Period
 from reportgen.records import Comment, Measurement, load_comments, load_values
 from reportgen.schema import IndicatorSchema, ReportSchema
-from reportgen.settings import load_indicators, load_report_settings
+from reportgen.settings import load_report_settings
 from reportgen.template_check import check_templates
 
 REPORT_FILE = Path("config/report.yaml")
@@ -40,8 +41,11 @@ def load_project(root: Path, period: Period | None = None) -> tuple[Project, Per
         problem = "is not a folder" if root.exists() else "project folder not found"
         raise ReportgenError(f"{display_path(root)}: {problem}")
     log = ProblemLog()
-    settings = load_report_settings(root / REPORT_FILE, log)
-    indicators, declared_codes = load_indicators(root / INDICATORS_FILE, log)
+    settings, listed_directors = load_report_settings(root / REPORT_FILE, log)
+    indicators_file = load_indicators(root / INDICATORS_FILE, log)
+    indicators, declared_codes = indicators_file.indicators, indicators_file.codes
+    if declared_codes is not None:
+        check_listed_directors(root / REPORT_FILE, listed_directors, indicators_file.directors, log)
     values = load_values(root / VALUES_FILE, declared_codes, log)
     comments = load_comments(root / COMMENTS_FILE, declared_codes, log)
     check_templates(root / TEMPLATES_DIR, log)

@@ -67,7 +67,8 @@ def _checked(number: Decimal) -> Decimal:
     try:
         return check_digits(number)
     except ValueError as error:
-        raise ValueError(f"tolerance {number} {error}") from None
+        written = str(number) if len(str(number)) <= 30 else str(number)[:27] + "..."
+        raise ValueError(f"tolerance {written} {error}") from None
 
 
 def _tolerance(value: Any) -> Tolerance:
@@ -84,6 +85,10 @@ def _tolerance(value: Any) -> Tolerance:
         if match := PLAIN_DECIMAL.match(value):
             return Tolerance(_checked(Decimal(match[1])))
     raise ValueError(f"tolerance {describe(value)} must be a number (5, 0.5) or a percentage (\"5%\")")
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
 
 
 def _non_empty(text: str) -> str:
@@ -134,7 +139,9 @@ class IndicatorSchema(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    code: Annotated[str, Field(strict=True, pattern=CODE_PATTERN, max_length=100)]
+    # Without surrounding spaces, as the CSV files' codes are read: "2042SC " would
+    # otherwise match no row of them.
+    code: Annotated[str, BeforeValidator(_strip), Field(strict=True, pattern=CODE_PATTERN, max_length=100)]
     title: NonEmptyText
     director: NonEmptyText
     owner: NonEmptyText

@@ -1,4 +1,5 @@
-"""Loads config/report.yaml and config/indicators.yaml, turning schema errors into file:line."""
+"""Reads the YAML settings files and validates them, turning schema errors into file:line
+(config/report.yaml here; config/indicators.yaml's entries in indicators_file.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from reportgen.errors import ProblemLog
-from reportgen.names import fragment_stem, slugify
-from reportgen.schema import IndicatorSchema, IndicatorsFileSchema, ReportSchema, describe
+from reportgen.plaintext import clean_line
+from reportgen.schema import ReportSchema, describe
 from reportgen.yamlfile import LineDict, LineList, YamlLoadError, load_yaml
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -57,7 +58,7 @@ def _locate(data: Any, loc: tuple[int | str, ...]) -> tuple[int | None, Any, str
 
 def _unknown_key(key: Any, known: Collection[str]) -> str:
     close = get_close_matches(str(key).lower(), list(known), n=1, cutoff=0.8)
-    return f"unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+    return f"unknown key {describe(key)}" + (f" (did you mean '{close[0]}'?)" if close else "")
 
 
 def _message(data: Any, error: Any, known: Collection[str]) -> tuple[int | None, str]:
@@ -105,10 +106,12 @@ def validate_model(schema: type[Model], data: Any, file: Path, log: ProblemLog) 
 def load_yaml_file(path: Path, log: ProblemLog) -> Any:
     """A YAML file's data, or None after logging why it could not be read."""
     try:
-        data = load_yaml(path)
+        data, problems = load_yaml(path)
     except YamlLoadError as error:
         log.add(path, error.line, error.message)
         return None
+    for problem in problems:
+        log.add(path, problem.line, problem.message)
     if data is None:
         log.add(path, None, "the file is empty: expected keys and values (key: value)")
         return None
@@ -119,76 +122,14 @@ def load_yaml_file(path: Path, log: ProblemLog) -> Any:
     return data
 
 
-def load_report_settings(path: Path, log: ProblemLog) -> ReportSchema | None:
-    """config/report.yaml, validated."""
+def load_report_settings(path: Path, log: ProblemLog) -> tuple[ReportSchema | None, dict[str, int]]:
+    """config/report.yaml, validated, and the line of each director it lists."""
     data = load_yaml_file(path, log)
-    return None if data is None else validate_model(ReportSchema, data, path, log)
-
-
-def load_indicators(path: Path, log: ProblemLog) -> tuple[list[IndicatorSchema], set[str] | None]:
-    """config/indicators.yaml: the valid indicators, and every code it declares.
-
-    The declared codes include those of invalid entries, so that their data rows are
-    not reported again as unknown; None means the file could not be read at all.
-    """
-    data = load_yaml_file(path, log)
-    if data is None or validate_model(IndicatorsFileSchema, data, path, log) is None:
-        return [], None
-    entries: LineList = data["indicators"]
-    indicators: list[IndicatorSchema] = []
-    # A code YAML misread (0123 as 83) is declared as written, so its rows still match.
-    declared = {
-        str(entry.nodes["code"].text or entry["code"])
-        for entry in entries
-        if isinstance(entry, LineDict) and isinstance(entry.get("code"), str | int | Decimal)
-    }
-    first_line: dict[str, int] = {}
-    names_seen: dict[tuple[str, str], tuple[str, int]] = {}
-    for entry, node in zip(entries, entries.nodes, strict=True):
-        if not isinstance(entry, LineDict):
-            log.add(path, node.line, "each indicator must be a mapping (code:, title:, ...)")
-            continue
-        indicator = validate_model(IndicatorSchema, entry, path, log)
-        if indicator is None:
-            continue
-        if indicator.code in first_line:
-            log.add(
-                path,
-                entry.nodes["code"].line,
-                f"duplicate code '{indicator.code}' (first on line {first_line[indicator.code]})",
-            )
-            continue
-        first_line[indicator.code] = entry.nodes["code"].line
-        indicators.append(indicator)
-        _check_file_names(indicator, entry, path, log, names_seen)
-    return indicators, declared
-
-
-def _check_file_names(
-    indicator: IndicatorSchema,
-    entry: LineDict,
-    path: Path,
-    log: ProblemLog,
-    seen: dict[tuple[str, str], tuple[str, int]],
-) -> None:
-    """Two codes or two directors that would share an output file are an error.
-
-    Names are compared without regard to case: the pack may be copied to a Windows or
-    macOS disk, where `ABC.html` and `abc.html` are the same file.
-    """
-    for kind, key, name in (
-        ("fragment", "code", fragment_stem(indicator.code)),
-        ("director", "director", slugify(indicator.director)),
-    ):
-        value = getattr(indicator, key)
-        line = entry.nodes[key].line
-        if (kind, name.casefold()) in seen and seen[kind, name.casefold()][0] != value:
-            other, other_line = seen[kind, name.casefold()]
-            log.add(
-                path,
-                line,
-                f"{key} {describe(value)} and {describe(other)} (line {other_line}) "
-                f"would both be written to the file '{name}'",
-            )
-        else:
-            seen.setdefault((kind, name.casefold()), (value, line))
+    if data is None:
+        return None, {}
+    listed = data.get("directors")
+    lines = {}
+    if isinstance(listed, LineList):
+        lines = {clean_line(name): node.line for name, node in zip(listed, listed.nodes, strict=True)
+                 if isinstance(name, str)}
+    return validate_model(ReportSchema, data, path, log), lines

@@ -24,6 +24,16 @@ EXACT_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", re.ASCII)
 NOT_FINITE = re.compile(r"([-+]?)\.(inf|nan)", re.IGNORECASE)
 
 
+# What YAML 1.1 made of a plain scalar, by tag, for a value it could not make.
+TAG_KINDS = {
+    "tag:yaml.org,2002:timestamp": "a date",
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "a boolean",
+    "tag:yaml.org,2002:null": "null (no value)",
+}
+
+
 class YamlLoadError(Exception):
     """A YAML file that cannot be read at all; carries the line where it failed."""
 
@@ -33,8 +43,19 @@ class YamlLoadError(Exception):
         self.message = message
 
 
+class YamlProblem(YamlLoadError):
+    """A fault in one value or key of a file that can still be read and checked on."""
+
+
 def _line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
+
+
+def _shown(value: Any) -> str:
+    """A value as an error message quotes it: short, on one line (control characters
+    escaped, as repr does)."""
+    shown = repr(value) if isinstance(value, str) else repr(str(value))
+    return shown if len(shown) <= 60 else shown[:56] + "...'"
 
 
 def _node_info(node: yaml.Node) -> Node:
@@ -99,6 +120,7 @@ class _Composing(Composer, SafeConstructor, Resolver, _ParserMethods):
         Resolver.__init__(self)
         self.alias_count = 0
         self.depth = 0
+        self.problems: list[YamlProblem] = []  # found while building, each at its line
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
@@ -116,13 +138,24 @@ class _Composing(Composer, SafeConstructor, Resolver, _ParserMethods):
             self.depth -= 1
 
     def construct_object(self, node: Any, deep: bool = False) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            return super().construct_object(node, deep)
         try:
             return super().construct_object(node, deep)
-        except (ValueError, OverflowError) as error:  # e.g. 2012-02-30, an int of 5,000 digits
-            shown = str(node.value)
-            shown = shown if len(shown) <= 40 else shown[:37] + "..."
-            reason = str(error).split(";")[0]  # not Python's advice on raising its limits
-            raise YamlLoadError(_line(node), f"cannot read {shown!r}: {reason}") from None
+        # 2012-13-01 (a date to YAML, but not a real one), an int of 5,000 digits, and
+        # `!!timestamp x` (PyYAML fails with an AttributeError on that one).
+        except (ValueError, OverflowError, AttributeError, TypeError) as error:
+            shown = _shown(str(node.value))
+            kind = TAG_KINDS.get(node.tag, f"a value of type {node.tag.rsplit(':', 1)[-1]}")
+            reason = str(error).split(";")[0] if isinstance(error, ValueError) else "not valid"
+            quoted = f': "{node.value}"' if len(shown) <= 40 else ""
+            message = f"YAML reads {shown} as {kind}, and cannot make one of it ({reason}); "
+            self.problems.append(YamlProblem(_line(node), f"{message}if it is text, quote it{quoted}"))
+            # Checked on as the text it was written as; PyYAML's bookkeeping of the node
+            # is left half done by the failure, so finished here (an alias may reuse it).
+            self.recursive_objects.pop(node, None)
+            self.constructed_objects[node] = str(node.value)
+            return str(node.value)
 
     def construct_line_mapping(self, node: yaml.MappingNode) -> LineDict:
         result = LineDict(_line(node))
@@ -137,12 +170,19 @@ class _Composing(Composer, SafeConstructor, Resolver, _ParserMethods):
                 hash(key)
             except TypeError:
                 raise YamlLoadError(_line(key_node), "a key must be plain text") from None
+            if not isinstance(key, str):  # `yes:`, `1:` or `~:`, which are True, 1, None
+                kind = TAG_KINDS.get(key_node.tag, "not text")
+                message = f"YAML reads the key {_shown(key_node.value)} as {kind}; keys are text: quote it"
+                self.problems.append(YamlProblem(_line(key_node), message))
+                continue
             if id(key_node) not in written:
                 if key in result:
                     continue  # merged: the first mapping merged in wins, as YAML says
             elif key in written_lines:
                 first = written_lines[key]
-                raise YamlLoadError(_line(key_node), f"duplicate key '{key}' (first on line {first})")
+                message = f"duplicate key {_shown(key)} (first on line {first})"
+                self.problems.append(YamlProblem(_line(key_node), message))
+                continue  # the first one stands, and the rest of the file is checked on
             else:
                 written_lines[key] = _line(key_node)
             result[key] = self.construct_object(value_node, deep=True)
@@ -191,14 +231,15 @@ class WordingLoader(_Composing, _PythonEvents):
     _start_events = _PythonEvents.__init__
 
 
-def parse(text: str, loader_class: type[_Composing]) -> Any:
-    """The one document in the text, built by a loader of this module."""
+def parse(text: str, loader_class: type[_Composing]) -> tuple[Any, list[YamlProblem]]:
+    """The one document in the text, built by a loader of this module, and the problems
+    found in its values and keys (a file that cannot be read at all raises instead)."""
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            return None
+            return None, []
         _expanded_size(node, {})
-        return loader.construct_document(node)
+        return loader.construct_document(node), loader.problems
     finally:
         loader.dispose()
