@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
@@ -72,6 +73,8 @@ def _checked(number: Decimal) -> Decimal:
 
 
 def _tolerance(value: Any) -> Tolerance:
+    if value is None:  # `tolerance:` with nothing after it
+        raise ValueError("empty: write a number (5, 0.5) or a percentage (\"5%\"), or leave the key out")
     if isinstance(value, bool):
         raise ValueError("tolerance must be a number or a percentage such as \"5%\"")
     if isinstance(value, int | Decimal):  # booleans were refused just above
@@ -120,15 +123,19 @@ class ReportSchema(BaseModel):
         # BCP 47's en-GB is accepted too; babel wants en_GB.
         name = value.strip().replace("-", "_")
         try:
-            Locale.parse(name)
+            known = str(Locale.parse(name))
         except (UnknownLocaleError, ValueError, TypeError):
             raise ValueError(f"unknown locale {describe(value)} (for example en_GB)") from None
+        if known.lower() != name.lower():  # babel reads an unknown country as another: en_ZZ as en_US
+            raise ValueError(f"unknown locale {describe(value)} (the nearest known is {known})")
         return name
 
 
 def _period(value: Any) -> Period | None:
     if value is None or isinstance(value, Period):
         return value
+    if isinstance(value, date):  # period: 2012-06-30, which YAML reads as a date
+        raise ValueError(f"period must be a quarter such as \"2012-13-Q1\", not the date {value}")
     if not isinstance(value, str):
         raise ValueError(f"period must be text such as \"2012-13-Q1\", not {describe(value)}")
     return Period.parse(value)
