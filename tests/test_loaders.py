@@ -30,6 +30,11 @@ def _problems(root: Path) -> list[str]:
     return [str(p) for p in caught.value.problems]
 
 
+def _problems_as_listed(root: Path) -> list[str]:
+    """The problems as the user sees them from inside the project: `data/values.csv:2: ...`."""
+    return [problem.removeprefix(f"{root}/") for problem in _problems(root)]
+
+
 def test_default_project_loads_exactly() -> None:
     project, period = load_project(REPO)
     assert period.code == "2012-13-Q1"
@@ -95,6 +100,17 @@ def test_every_problem_is_reported_in_one_run(tmp_path: Path) -> None:
     assert "values.csv:6: unknown indicator code 'Y9'" in joined
     assert "values.csv:6: period_end: '2012-02-30' is not a real date" in joined
     assert "comments.csv:2: unknown indicator code 'ZZ'" in joined
+
+
+def test_blank_lines_before_the_header_are_skipped_and_lines_still_count(tmp_path: Path) -> None:
+    values = "\n \r\n,,,\n" + GOOD_VALUES + "X1,2012-07-31,x,2\n"
+    problems = _problems_as_listed(write_project(tmp_path, GOOD_INDICATOR, values))
+    assert problems == ["data/values.csv:6: actual: 'x' is not a plain decimal number"]
+    header = "\n\ncode,period_end,actual,Target\nX1,2012-06-30,1,2\n"
+    problems = _problems_as_listed(write_project(tmp_path, GOOD_INDICATOR, header))
+    assert len(problems) == 1 and problems[0].startswith("data/values.csv:3: wrong header:"), problems
+    problems = _problems_as_listed(write_project(tmp_path, GOOD_INDICATOR, "\n\n\n"))
+    assert problems == ["data/values.csv:1: empty file: expected the header code,period_end,actual,target"]
 
 
 def test_duplicate_yaml_keys_are_an_error(tmp_path: Path) -> None:

@@ -50,8 +50,15 @@ def _decode(path: Path, raw: bytes, log: ProblemLog) -> str | None:
     return text
 
 
+def _blank(record: list[str]) -> bool:
+    return not any(cell.strip() for cell in record)
+
+
 def read_csv(path: Path, columns: tuple[str, ...], log: ProblemLog) -> Iterator[Row] | None:
-    """The rows of a CSV file whose header must be exactly `columns` (any order)."""
+    """The rows of a CSV file whose header must be exactly `columns` (any order).
+
+    The header is the first line that is not blank; blank lines anywhere are skipped.
+    """
     try:
         raw = read_input(path, MAX_CSV_BYTES)
     except InputFileError as error:
@@ -61,19 +68,22 @@ def read_csv(path: Path, columns: tuple[str, ...], log: ProblemLog) -> Iterator[
     if text is None:
         return None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header_line = 1
     try:
-        header = next(reader, None)
+        # Blank lines above the header (an export's spacing, an editor's) are not the header.
+        while (header := next(reader, None)) is not None and _blank(header):
+            header_line = reader.line_num + 1
     except csv.Error as error:
-        log.add(path, 1, f"unreadable header: {error}")
+        log.add(path, header_line, f"unreadable header: {error}")
         return None
-    if not header or not any(cell.strip() for cell in header):
+    if header is None:
         log.add(path, 1, f"empty file: expected the header {','.join(columns)}")
         return None
     names = [cell.strip() for cell in header]
     if len(names) == 1 and (separator := next((sep for sep in ";\t|" if sep in names[0]), None)):
         log.add(
             path,
-            1,
+            header_line,
             f"wrong delimiter: the header is separated by {separator!r}, not commas "
             f"(expected {','.join(columns)})",
         )
@@ -93,7 +103,7 @@ def read_csv(path: Path, columns: tuple[str, ...], log: ProblemLog) -> Iterator[
             parts.append("repeated column(s) " + ", ".join(duplicated))
         if any(name.lower() in columns for name in unknown):
             parts.append("column names are lower case")
-        log.add(path, 1, f"wrong header: {'; '.join(parts)} (expected {','.join(columns)})")
+        log.add(path, header_line, f"wrong header: {'; '.join(parts)} (expected {','.join(columns)})")
         return None
     return _rows(path, reader, names, log)
 
@@ -108,7 +118,7 @@ def _rows(path: Path, reader: Any, names: list[str], log: ProblemLog) -> Iterato
         except csv.Error as error:
             log.add(path, line, f"malformed CSV: {error}")
             return
-        if any(cell.strip() for cell in record):
+        if not _blank(record):
             if len(record) != len(names):
                 log.add(path, line, _ragged(record, len(names)))
             elif stray := [i for i, name in enumerate(names) if not name and record[i].strip()]:
