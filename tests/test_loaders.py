@@ -113,6 +113,39 @@ def test_blank_lines_before_the_header_are_skipped_and_lines_still_count(tmp_pat
     assert problems == ["data/values.csv:1: empty file: expected the header code,period_end,actual,target"]
 
 
+def test_a_malformed_row_does_not_stop_the_check_of_the_rows_after_it(tmp_path: Path) -> None:
+    values = (
+        "code,period_end,actual,target\n"
+        'X1,2012-06-30,"37"x,36\n'
+        "NOPE,2012-06-30,1,1\n"
+        'X1,"2012-07-31\n"x,1,1\n'  # a quoted field over two lines, then the error
+        "X1,2012-02-30,1,1\n"
+    )
+    problems = _problems_as_listed(write_project(tmp_path, GOOD_INDICATOR, values))
+    assert problems == [
+        "data/values.csv:2: malformed CSV: ',' expected after '\"'",
+        "data/values.csv:3: unknown indicator code 'NOPE' (not in config/indicators.yaml)",
+        "data/values.csv:4: malformed CSV: ',' expected after '\"'",
+        "data/values.csv:6: period_end: '2012-02-30' is not a real date",
+    ]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        'X1,2012-06-30,"a "quoted" word\nsecond line",1',  # the stray quotes leave one open
+        'X1,2012-06-30,"3"7",1,"two\nlines",1',  # the quotes pair up, but a field runs on
+        'X1,2012-06-30,"never closed,1\nX1,2012-07-31,1,1\nX1,2012-08-31,"1",1',
+    ],
+)
+def test_after_a_malformed_row_that_may_run_on_the_rest_is_not_guessed_at(tmp_path: Path, row: str) -> None:
+    values = "code,period_end,actual,target\n" + row + "\nNOPE,2012-02-30,1,1\n"
+    problems = _problems_as_listed(write_project(tmp_path, GOOD_INDICATOR, values))
+    assert problems == [
+        "data/values.csv:2: malformed CSV: ',' expected after '\"'; the lines after it are not checked"
+    ]
+
+
 def test_duplicate_yaml_keys_are_an_error(tmp_path: Path) -> None:
     text = GOOD_INDICATOR + "    owner: Someone Else\n"
     problems = _problems(write_project(tmp_path, text, GOOD_VALUES))

@@ -50,6 +50,43 @@ def _decode(path: Path, raw: bytes, log: ProblemLog) -> str | None:
     return text
 
 
+class _Lines:
+    """The file's physical lines as csv.reader takes them, keeping those of the current record."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = iter(io.StringIO(text, newline=""))
+        self.record: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.record.append(line)
+        return line
+
+    def start_record(self) -> None:
+        self.record = []
+
+
+def _ends_on_its_last_line(lines: list[str]) -> bool:
+    """Whether a malformed record, read any sensible way, ends on the last line the reader took.
+
+    The reader drops the rest of the line where it met the error and starts afresh on the
+    next; that is the next record's start only if no quoted field runs on past the line.
+    Two readings must agree that none does: the quotes in the record's lines pair up, and
+    the lenient reading (a stray quote taken as a character) closes on that line too.
+    """
+    if sum(line.count('"') for line in lines) % 2:
+        return False
+    lenient = csv.reader([*lines, "\n"])  # the extra line is taken only by a field still open
+    try:
+        next(lenient)
+    except csv.Error:  # a field beyond the size limit: it runs on
+        return False
+    return lenient.line_num == len(lines)
+
+
 def _blank(record: list[str]) -> bool:
     return not any(cell.strip() for cell in record)
 
@@ -67,7 +104,8 @@ def read_csv(path: Path, columns: tuple[str, ...], log: ProblemLog) -> Iterator[
     text = _decode(path, raw, log)
     if text is None:
         return None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    lines = _Lines(text)
+    reader = csv.reader(lines, strict=True)
     header_line = 1
     try:
         # Blank lines above the header (an export's spacing, an editor's) are not the header.
@@ -105,27 +143,34 @@ def read_csv(path: Path, columns: tuple[str, ...], log: ProblemLog) -> Iterator[
             parts.append("column names are lower case")
         log.add(path, header_line, f"wrong header: {'; '.join(parts)} (expected {','.join(columns)})")
         return None
-    return _rows(path, reader, names, log)
+    return _rows(path, reader, lines, names, log)
 
 
-def _rows(path: Path, reader: Any, names: list[str], log: ProblemLog) -> Iterator[Row]:
-    line = reader.line_num + 1
+def _rows(path: Path, reader: Any, lines: _Lines, names: list[str], log: ProblemLog) -> Iterator[Row]:
     while True:
+        line = reader.line_num + 1
+        lines.start_record()
         try:
             record = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            log.add(path, line, f"malformed CSV: {error}")
+            if _ends_on_its_last_line(lines.record):
+                log.add(path, line, f"malformed CSV: {error}")
+                continue  # the reader goes on at the next physical line, the next record's start
+            # A quoted field may run on over the following lines: where the next record
+            # starts would be a guess, and a wrong guess would report good rows as bad.
+            rest = "" if next(lines, None) is None else "; the lines after it are not checked"
+            log.add(path, line, f"malformed CSV: {error}{rest}")
             return
-        if not _blank(record):
-            if len(record) != len(names):
-                log.add(path, line, _ragged(record, len(names)))
-            elif stray := [i for i, name in enumerate(names) if not name and record[i].strip()]:
-                log.add(path, line, f"a value in column {stray[0] + 1}, which has no name in the header")
-            else:
-                yield Row(line, {name: cell for name, cell in zip(names, record, strict=True) if name})
-        line = reader.line_num + 1
+        if _blank(record):
+            continue
+        if len(record) != len(names):
+            log.add(path, line, _ragged(record, len(names)))
+        elif stray := [i for i, name in enumerate(names) if not name and record[i].strip()]:
+            log.add(path, line, f"a value in column {stray[0] + 1}, which has no name in the header")
+        else:
+            yield Row(line, {name: cell for name, cell in zip(names, record, strict=True) if name})
 
 
 def _ragged(record: list[str], expected: int) -> str:
