@@ -146,6 +146,16 @@ def test_after_a_malformed_row_that_may_run_on_the_rest_is_not_guessed_at(tmp_pa
     ]
 
 
+def test_values_in_messages_are_escaped_so_each_message_is_one_line(tmp_path: Path) -> None:
+    header = 'code,period_end,actual,target,"tar\nget"\n'
+    problems = _problems_as_listed(write_project(tmp_path, GOOD_INDICATOR, header))
+    assert len(problems) == 1 and "unknown column(s) 'tar\\nget'" in problems[0], problems
+    # When indicators.yaml cannot be read, every code is taken, and shown, as written.
+    values = 'code,period_end,actual,target\n"X\n1",2012-06-30,1,\n"X\n1",2012-06-30,2,\n'
+    problems = _problems_as_listed(write_project(tmp_path, "indicators: 1\n", values))
+    assert "data/values.csv:4: duplicate row for X\\n1 2012-06-30 (first on line 2)" in problems, problems
+
+
 def test_duplicate_yaml_keys_are_an_error(tmp_path: Path) -> None:
     text = GOOD_INDICATOR + "    owner: Someone Else\n"
     problems = _problems(write_project(tmp_path, text, GOOD_VALUES))

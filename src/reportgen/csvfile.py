@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.decimals import parse_decimal
-from reportgen.errors import ProblemLog
+from reportgen.errors import ProblemLog, quoted
 from reportgen.inputfile import InputFileError, read_input
 from reportgen.period import is_month_end
 
@@ -136,7 +136,7 @@ def read_csv(path: Path, columns: tuple[str, ...], log: ProblemLog) -> Iterator[
         if missing:
             parts.append("missing column(s) " + ", ".join(missing))
         if unknown:
-            parts.append("unknown column(s) " + ", ".join(repr(n) for n in unknown))
+            parts.append("unknown column(s) " + ", ".join(quoted(n) for n in unknown))
         if duplicated:
             parts.append("repeated column(s) " + ", ".join(duplicated))
         if any(name.lower() in columns for name in unknown):
@@ -188,12 +188,11 @@ def parse_month_end(text: str) -> date:
     if not value:
         raise ValueError("empty: expected the month's last day as YYYY-MM-DD")
     if not ISO_DATE.fullmatch(value):
-        shown = text if len(text) <= 40 else text[:37] + "..."
-        raise ValueError(f"{shown!r} is not an ISO date (YYYY-MM-DD, such as 2012-06-30)")
+        raise ValueError(f"{quoted(text)} is not an ISO date (YYYY-MM-DD, such as 2012-06-30)")
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{text!r} is not a real date") from None
+        raise ValueError(f"{quoted(text)} is not a real date") from None
     if not is_month_end(day):
-        raise ValueError(f"{text!r} is not the last day of its month")
+        raise ValueError(f"{quoted(text)} is not the last day of its month")
     return day
