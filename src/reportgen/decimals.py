@@ -13,6 +13,9 @@ PLAIN_DECIMAL = re.compile(r"-?(\d+(\.\d*)?|\.\d+)", re.ASCII)
 # million-digit cell from costing anything; no council measures beyond them.
 MAX_WHOLE_DIGITS = 15
 MAX_PLACES = 12
+# Significant digits that hold any product of two such numbers exactly (a target times
+# a percent tolerance: 2 × 27 digits), with room for a factor of 100.
+EXACT_PRECISION = 2 * (MAX_WHOLE_DIGITS + MAX_PLACES) + 3
 
 
 def check_digits(number: Decimal) -> Decimal:
