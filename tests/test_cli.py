@@ -52,6 +52,13 @@ def test_malformed_period_is_a_usage_error() -> None:
     assert "YYYY-YY-QN" in result.output
 
 
+def test_a_period_outside_python_dates_is_a_usage_error() -> None:
+    for period in ("9999-00-Q4", "0000-01-Q1"):
+        result = CliRunner().invoke(cli, ["validate", "--project", str(REPO), "--period", period])
+        assert result.exit_code == 2, result.output
+        assert "must start between 0001 and 9998" in result.output and "internal error" not in result.output
+
+
 def test_unknown_option_is_a_usage_error() -> None:
     assert CliRunner().invoke(cli, ["build", "--colour"]).exit_code == 2
 

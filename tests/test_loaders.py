@@ -30,6 +30,11 @@ def _problems(root: Path) -> list[str]:
     return [str(p) for p in caught.value.problems]
 
 
+def _problems_as_listed(root: Path) -> list[str]:
+    """The problems as the user sees them from inside the project: `data/values.csv:2: ...`."""
+    return [problem.removeprefix(f"{root}/") for problem in _problems(root)]
+
+
 def test_default_project_loads_exactly() -> None:
     project, period = load_project(REPO)
     assert period.code == "2012-13-Q1"
@@ -95,6 +100,60 @@ def test_every_problem_is_reported_in_one_run(tmp_path: Path) -> None:
     assert "values.csv:6: unknown indicator code 'Y9'" in joined
     assert "values.csv:6: period_end: '2012-02-30' is not a real date" in joined
     assert "comments.csv:2: unknown indicator code 'ZZ'" in joined
+
+
+def test_blank_lines_before_the_header_are_skipped_and_lines_still_count(tmp_path: Path) -> None:
+    values = "\n \r\n,,,\n" + GOOD_VALUES + "X1,2012-07-31,x,2\n"
+    problems = _problems_as_listed(write_project(tmp_path, GOOD_INDICATOR, values))
+    assert problems == ["data/values.csv:6: actual: 'x' is not a plain decimal number"]
+    header = "\n\ncode,period_end,actual,Target\nX1,2012-06-30,1,2\n"
+    problems = _problems_as_listed(write_project(tmp_path, GOOD_INDICATOR, header))
+    assert len(problems) == 1 and problems[0].startswith("data/values.csv:3: wrong header:"), problems
+    problems = _problems_as_listed(write_project(tmp_path, GOOD_INDICATOR, "\n\n\n"))
+    assert problems == ["data/values.csv:1: empty file: expected the header code,period_end,actual,target"]
+
+
+def test_a_malformed_row_does_not_stop_the_check_of_the_rows_after_it(tmp_path: Path) -> None:
+    values = (
+        "code,period_end,actual,target\n"
+        'X1,2012-06-30,"37"x,36\n'
+        "NOPE,2012-06-30,1,1\n"
+        'X1,"2012-07-31\n"x,1,1\n'  # a quoted field over two lines, then the error
+        "X1,2012-02-30,1,1\n"
+    )
+    problems = _problems_as_listed(write_project(tmp_path, GOOD_INDICATOR, values))
+    assert problems == [
+        "data/values.csv:2: malformed CSV: ',' expected after '\"'",
+        "data/values.csv:3: unknown indicator code 'NOPE' (not in config/indicators.yaml)",
+        "data/values.csv:4: malformed CSV: ',' expected after '\"'",
+        "data/values.csv:6: period_end: '2012-02-30' is not a real date",
+    ]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        'X1,2012-06-30,"a "quoted" word\nsecond line",1',  # the stray quotes leave one open
+        'X1,2012-06-30,"3"7",1,"two\nlines",1',  # the quotes pair up, but a field runs on
+        'X1,2012-06-30,"never closed,1\nX1,2012-07-31,1,1\nX1,2012-08-31,"1",1',
+    ],
+)
+def test_after_a_malformed_row_that_may_run_on_the_rest_is_not_guessed_at(tmp_path: Path, row: str) -> None:
+    values = "code,period_end,actual,target\n" + row + "\nNOPE,2012-02-30,1,1\n"
+    problems = _problems_as_listed(write_project(tmp_path, GOOD_INDICATOR, values))
+    assert problems == [
+        "data/values.csv:2: malformed CSV: ',' expected after '\"'; the lines after it are not checked"
+    ]
+
+
+def test_values_in_messages_are_escaped_so_each_message_is_one_line(tmp_path: Path) -> None:
+    header = 'code,period_end,actual,target,"tar\nget"\n'
+    problems = _problems_as_listed(write_project(tmp_path, GOOD_INDICATOR, header))
+    assert len(problems) == 1 and "unknown column(s) 'tar\\nget'" in problems[0], problems
+    # When indicators.yaml cannot be read, every code is taken, and shown, as written.
+    values = 'code,period_end,actual,target\n"X\n1",2012-06-30,1,\n"X\n1",2012-06-30,2,\n'
+    problems = _problems_as_listed(write_project(tmp_path, "indicators: 1\n", values))
+    assert "data/values.csv:4: duplicate row for X\\n1 2012-06-30 (first on line 2)" in problems, problems
 
 
 def test_duplicate_yaml_keys_are_an_error(tmp_path: Path) -> None:

@@ -39,6 +39,26 @@ def test_malformed_periods_are_rejected_with_a_message(text: str) -> None:
         Period.parse(text)
 
 
+@pytest.mark.parametrize("text", ["9999-00-Q4", "0000-01-Q1"])
+def test_a_year_beyond_python_dates_is_a_malformed_period(text: str) -> None:
+    with pytest.raises(ValueError, match="must start between 0001 and 9998"):
+        Period.parse(text)
+
+
+def test_the_first_and_last_representable_years_have_all_their_months() -> None:
+    first, last = Period.parse("0001-02-Q1"), Period.parse("9998-99-Q4")
+    assert (first.year_start, first.end) == (date(1, 4, 1), date(1, 6, 30))
+    assert last.year_months[-1] == date(9999, 3, 31)
+    assert (first.code, first.label) == ("0001-02-Q1", "Quarter 1 0001/02")  # reads back as written
+
+
+# Arabic-Indic and fullwidth digits are digits to `\d`, but not to a period.
+@pytest.mark.parametrize("text", ["\u0662\u0660\u0661\u0662-13-Q1", "2012-\uff11\uff13-Q1"])
+def test_only_ascii_digits_make_a_period(text: str) -> None:
+    with pytest.raises(ValueError, match="is not of the form YYYY-YY-QN"):
+        Period.parse(text)
+
+
 def test_month_end() -> None:
     assert is_month_end(date(2012, 2, 29))
     assert not is_month_end(date(2013, 2, 28 - 1))

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal as D
+from fractions import Fraction
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from reportgen.rag import Band, latest_band, month_band
 from reportgen.schema import Polarity, Tolerance
 
 BIG, SMALL = Polarity.BIGGER, Polarity.SMALLER
 NONE = Tolerance()
+# Any value decimals.py accepts: up to 15 digits before the point and 12 after.
+LIMIT_DECIMALS = st.integers(0, 12).flatmap(
+    lambda places: st.integers(-(10 ** (15 + places)) + 1, 10 ** (15 + places) - 1).map(
+        lambda n: D(n).scaleb(-places)
+    )
+)
 
 
 @pytest.mark.parametrize(
@@ -59,6 +68,32 @@ def test_percent_tolerance_is_of_the_absolute_target() -> None:
     assert month_band(D("-55.01"), D(-50), BIG, ten_percent) is Band.RED_DIAMOND
     assert month_band(D("90.21"), D(94), BIG, Tolerance(D(5), percent=True)) is Band.BLUE_CIRCLE
     assert month_band(D("90.21"), D(94), BIG, Tolerance(D(4), percent=True)) is Band.RED_DIAMOND
+
+
+def test_percent_tolerance_is_exact_at_the_largest_inputs() -> None:
+    # |G| × 100.000000000001% has 42 significant digits: rounded to the default 28 it
+    # equals `better` (1000000000000009.999999999999), and the month was wrongly on target.
+    target = D("999999999999999.999999999999")
+    tolerance = Tolerance(D("100.000000000001"), percent=True)
+    assert month_band(D(-10), target, SMALL, tolerance) is Band.GREEN_PLUS
+    assert month_band(D(10), -target, BIG, tolerance) is Band.GREEN_PLUS
+    assert month_band(D(-10), target, BIG, tolerance) is Band.RED_DIAMOND
+
+
+@settings(max_examples=300, deadline=None)
+@given(LIMIT_DECIMALS, LIMIT_DECIMALS, LIMIT_DECIMALS.map(abs), st.booleans(), st.sampled_from([BIG, SMALL]))
+@example(D(-10), D("999999999999999.999999999999"), D("100.000000000001"), True, SMALL)
+def test_bands_agree_with_exact_fractions_across_the_input_limits(
+    actual: D, target: D, value: D, percent: bool, polarity: Polarity
+) -> None:
+    better = Fraction(actual) - Fraction(target)
+    if polarity is SMALL:
+        better = -better
+    allowed = abs(Fraction(target)) * Fraction(value) / 100 if percent else Fraction(value)
+    expected = (
+        Band.RED_DIAMOND if better < -allowed else Band.GREEN_PLUS if better > allowed else Band.BLUE_CIRCLE
+    )
+    assert month_band(actual, target, polarity, Tolerance(value, percent)) is expected
 
 
 def test_percent_tolerance_of_a_zero_target_is_zero() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.decimals import parse_decimal
-from reportgen.errors import ProblemLog
+from reportgen.errors import ProblemLog, quoted
 from reportgen.inputfile import InputFileError, read_input
 from reportgen.period import is_month_end
 
@@ -50,8 +50,52 @@ def _decode(path: Path, raw: bytes, log: ProblemLog) -> str | None:
     return text
 
 
+class _Lines:
+    """The file's physical lines as csv.reader takes them, keeping those of the current record."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = iter(io.StringIO(text, newline=""))
+        self.record: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.record.append(line)
+        return line
+
+    def start_record(self) -> None:
+        self.record = []
+
+
+def _ends_on_its_last_line(lines: list[str]) -> bool:
+    """Whether a malformed record, read any sensible way, ends on the last line the reader took.
+
+    The reader drops the rest of the line where it met the error and starts afresh on the
+    next; that is the next record's start only if no quoted field runs on past the line.
+    Two readings must agree that none does: the quotes in the record's lines pair up, and
+    the lenient reading (a stray quote taken as a character) closes on that line too.
+    """
+    if sum(line.count('"') for line in lines) % 2:
+        return False
+    lenient = csv.reader([*lines, "\n"])  # the extra line is taken only by a field still open
+    try:
+        next(lenient)
+    except csv.Error:  # a field beyond the size limit: it runs on
+        return False
+    return lenient.line_num == len(lines)
+
+
+def _blank(record: list[str]) -> bool:
+    return not any(cell.strip() for cell in record)
+
+
 def read_csv(path: Path, columns: tuple[str, ...], log: ProblemLog) -> Iterator[Row] | None:
-    """The rows of a CSV file whose header must be exactly `columns` (any order)."""
+    """The rows of a CSV file whose header must be exactly `columns` (any order).
+
+    The header is the first line that is not blank; blank lines anywhere are skipped.
+    """
     try:
         raw = read_input(path, MAX_CSV_BYTES)
     except InputFileError as error:
@@ -60,20 +104,24 @@ def read_csv(path: Path, columns: tuple[str, ...], log: ProblemLog) -> Iterator[
     text = _decode(path, raw, log)
     if text is None:
         return None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    lines = _Lines(text)
+    reader = csv.reader(lines, strict=True)
+    header_line = 1
     try:
-        header = next(reader, None)
+        # Blank lines above the header (an export's spacing, an editor's) are not the header.
+        while (header := next(reader, None)) is not None and _blank(header):
+            header_line = reader.line_num + 1
     except csv.Error as error:
-        log.add(path, 1, f"unreadable header: {error}")
+        log.add(path, header_line, f"unreadable header: {error}")
         return None
-    if not header or not any(cell.strip() for cell in header):
+    if header is None:
         log.add(path, 1, f"empty file: expected the header {','.join(columns)}")
         return None
     names = [cell.strip() for cell in header]
     if len(names) == 1 and (separator := next((sep for sep in ";\t|" if sep in names[0]), None)):
         log.add(
             path,
-            1,
+            header_line,
             f"wrong delimiter: the header is separated by {separator!r}, not commas "
             f"(expected {','.join(columns)})",
         )
@@ -88,34 +136,41 @@ def read_csv(path: Path, columns: tuple[str, ...], log: ProblemLog) -> Iterator[
         if missing:
             parts.append("missing column(s) " + ", ".join(missing))
         if unknown:
-            parts.append("unknown column(s) " + ", ".join(repr(n) for n in unknown))
+            parts.append("unknown column(s) " + ", ".join(quoted(n) for n in unknown))
         if duplicated:
             parts.append("repeated column(s) " + ", ".join(duplicated))
         if any(name.lower() in columns for name in unknown):
             parts.append("column names are lower case")
-        log.add(path, 1, f"wrong header: {'; '.join(parts)} (expected {','.join(columns)})")
+        log.add(path, header_line, f"wrong header: {'; '.join(parts)} (expected {','.join(columns)})")
         return None
-    return _rows(path, reader, names, log)
+    return _rows(path, reader, lines, names, log)
 
 
-def _rows(path: Path, reader: Any, names: list[str], log: ProblemLog) -> Iterator[Row]:
-    line = reader.line_num + 1
+def _rows(path: Path, reader: Any, lines: _Lines, names: list[str], log: ProblemLog) -> Iterator[Row]:
     while True:
+        line = reader.line_num + 1
+        lines.start_record()
         try:
             record = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            log.add(path, line, f"malformed CSV: {error}")
+            if _ends_on_its_last_line(lines.record):
+                log.add(path, line, f"malformed CSV: {error}")
+                continue  # the reader goes on at the next physical line, the next record's start
+            # A quoted field may run on over the following lines: where the next record
+            # starts would be a guess, and a wrong guess would report good rows as bad.
+            rest = "" if next(lines, None) is None else "; the lines after it are not checked"
+            log.add(path, line, f"malformed CSV: {error}{rest}")
             return
-        if any(cell.strip() for cell in record):
-            if len(record) != len(names):
-                log.add(path, line, _ragged(record, len(names)))
-            elif stray := [i for i, name in enumerate(names) if not name and record[i].strip()]:
-                log.add(path, line, f"a value in column {stray[0] + 1}, which has no name in the header")
-            else:
-                yield Row(line, {name: cell for name, cell in zip(names, record, strict=True) if name})
-        line = reader.line_num + 1
+        if _blank(record):
+            continue
+        if len(record) != len(names):
+            log.add(path, line, _ragged(record, len(names)))
+        elif stray := [i for i, name in enumerate(names) if not name and record[i].strip()]:
+            log.add(path, line, f"a value in column {stray[0] + 1}, which has no name in the header")
+        else:
+            yield Row(line, {name: cell for name, cell in zip(names, record, strict=True) if name})
 
 
 def _ragged(record: list[str], expected: int) -> str:
@@ -133,12 +188,11 @@ def parse_month_end(text: str) -> date:
     if not value:
         raise ValueError("empty: expected the month's last day as YYYY-MM-DD")
     if not ISO_DATE.fullmatch(value):
-        shown = text if len(text) <= 40 else text[:37] + "..."
-        raise ValueError(f"{shown!r} is not an ISO date (YYYY-MM-DD, such as 2012-06-30)")
+        raise ValueError(f"{quoted(text)} is not an ISO date (YYYY-MM-DD, such as 2012-06-30)")
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{text!r} is not a real date") from None
+        raise ValueError(f"{quoted(text)} is not a real date") from None
     if not is_month_end(day):
-        raise ValueError(f"{text!r} is not the last day of its month")
+        raise ValueError(f"{quoted(text)} is not the last day of its month")
     return day

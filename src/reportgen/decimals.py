@@ -5,12 +5,17 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from reportgen.errors import quoted
+
 PLAIN_DECIMAL = re.compile(r"-?(\d+(\.\d*)?|\.\d+)", re.ASCII)
 # Bounds that keep every difference the RAG engine takes (A - G, at most 15 + 12 digits
 # and a carry) exact in Decimal's default 28 significant digits, and that stop a
 # million-digit cell from costing anything; no council measures beyond them.
 MAX_WHOLE_DIGITS = 15
 MAX_PLACES = 12
+# Significant digits that hold any product of two such numbers exactly (a target times
+# a percent tolerance: 2 × 27 digits), with room for a factor of 100.
+EXACT_PRECISION = 2 * (MAX_WHOLE_DIGITS + MAX_PLACES) + 3
 
 
 def check_digits(number: Decimal) -> Decimal:
@@ -48,10 +53,8 @@ def parse_decimal(text: str) -> Decimal:
     """A plain decimal exactly as written (`37.47`, `36`, `-2`); ValueError otherwise."""
     value = text.strip()
     if not PLAIN_DECIMAL.fullmatch(value):
-        shown = text if len(text) <= 40 else text[:37] + "..."
-        raise ValueError(f"{shown!r} is not a plain decimal number{_hint(value)}")
+        raise ValueError(f"{quoted(text)} is not a plain decimal number{_hint(value)}")
     try:
         return check_digits(Decimal(value))
     except ValueError as error:
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        raise ValueError(f"{shown!r} {error}") from None
+        raise ValueError(f"{quoted(value)} {error}") from None

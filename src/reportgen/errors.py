@@ -19,6 +19,25 @@ def display_path(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
+# Values from input files are shown cut to this many characters: enough to find the cell.
+SHOWN_CHARACTERS = 40
+
+
+def quoted(value: str, limit: int = SHOWN_CHARACTERS) -> str:
+    """A value from an input file as a message shows it: `'2042SC'`, cut to `limit` characters.
+
+    Quoted as repr quotes it, so that a line break, a control or an invisible character
+    inside the value is written as an escape (`'20\\n42SC'`): the message stays on one
+    line and shows what is really in the cell.
+    """
+    return repr(value if len(value) <= limit else value[: limit - 3] + "...")
+
+
+def escaped(value: str) -> str:
+    """A value shown without quotes, with what repr escapes (and backslashes) escaped."""
+    return "".join(ch if ch.isprintable() and ch != "\\" else repr(ch)[1:-1] for ch in value)
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the input, located as `file:line` where a line applies."""

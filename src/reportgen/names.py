@@ -6,20 +6,41 @@ import hashlib
 import re
 import unicodedata
 
+from anyascii import anyascii
+
 APOSTROPHES = "'\u2019\u2018`"
 # File systems allow 255 bytes a name; a slug stays well inside that with its suffix.
 MAX_SLUG = 80
 
 
+def _spelt_in_ascii(character: str) -> str:
+    """A letter or digit of any script in ASCII (`Ł` → `L`, `ß` → `ss`, `张` → `Zhang`).
+
+    Everything else (punctuation, symbols, emoji) becomes a space, a separator: the SPEC
+    keeps letters and digits, and `😀` should not turn into the word `grinning`. Marks
+    count with letters, as Indic vowel signs do.
+    """
+    if character.isascii():
+        return character
+    if unicodedata.category(character)[0] in "LMN":
+        return anyascii(character)
+    return "" if character in APOSTROPHES else " "
+
+
 def slugify(name: str) -> str:
     """Lowercase ASCII, accents folded, apostrophes dropped: `Zoë O'Brien-Smith` → `zoe-obrien-smith`.
 
+    Letters that do not decompose into a Latin letter and an accent (`Ł`, `Ø`, `Æ`, `ß`)
+    and letters of other scripts are transliterated (`Łukasz Ødegård` → `lukasz-odegard`,
+    `Юрий` → `yuriy`), as a web editor would write them.
+
     A slug longer than MAX_SLUG keeps its start and ends with a short hash of the
     whole, so that it is still a valid file name and still unique; a name with no
-    Latin letter or digit at all (`张伟`) becomes `name-` and a hash of it.
+    letter or digit at all (`!!!`) becomes `name-` and a hash of it.
     """
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    folded = "".join(ch for ch in folded if ch not in APOSTROPHES).lower()
+    spelt = "".join(map(_spelt_in_ascii, unicodedata.normalize("NFC", name)))
+    # Transliteration can itself give apostrophes (`ь` → `'`): dropped like the written ones.
+    folded = "".join(ch for ch in spelt if ch not in APOSTROPHES).lower()
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
     if not slug:
         return "name-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-PERIOD_PATTERN = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$")
+# ASCII digits only: `\d` alone would also take Arabic-Indic and other scripts' digits.
+PERIOD_PATTERN = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$", re.ASCII)
 FIRST_MONTH = 4  # the financial year starts in April
+# A year's April to the next March must be dates Python can hold (years 1 to 9999).
+FIRST_START_YEAR, LAST_START_YEAR = 1, 9998
 
 
 def month_end(year: int, month: int) -> date:
@@ -47,16 +50,21 @@ class Period:
                 f"period {text!r}: a financial year starting in {start_year} "
                 f"is written {start_year}-{(start_year + 1) % 100:02d}"
             )
+        if not FIRST_START_YEAR <= start_year <= LAST_START_YEAR:
+            raise ValueError(
+                f"period {text!r}: a financial year must start between {FIRST_START_YEAR:04d} "
+                f"and {LAST_START_YEAR}"
+            )
         return cls(start_year, quarter)
 
     @property
     def code(self) -> str:
-        return f"{self.start_year}-{(self.start_year + 1) % 100:02d}-Q{self.quarter}"
+        return f"{self.start_year:04d}-{(self.start_year + 1) % 100:02d}-Q{self.quarter}"
 
     @property
     def label(self) -> str:
         """As printed in the pack: `Quarter 1 2012/13`."""
-        return f"Quarter {self.quarter} {self.start_year}/{(self.start_year + 1) % 100:02d}"
+        return f"Quarter {self.quarter} {self.start_year:04d}/{(self.start_year + 1) % 100:02d}"
 
     @cached_property  # read for every month of every indicator
     def year_months(self) -> tuple[date, ...]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from enum import StrEnum
 
+from reportgen.decimals import EXACT_PRECISION
 from reportgen.schema import Polarity, Tolerance
 
 
@@ -53,14 +54,24 @@ BAND_MEANINGS = {
 
 
 def month_band(actual: Decimal, target: Decimal, polarity: Polarity, tolerance: Tolerance) -> Band:
-    """The band of one month with both an actual and a target (SPEC §2)."""
-    better = actual - target if polarity is Polarity.BIGGER else target - actual
-    allowed = tolerance.amount(target)
-    if better < -allowed:
-        return Band.RED_DIAMOND
-    if better > allowed:
-        return Band.GREEN_PLUS
-    return Band.BLUE_CIRCLE
+    """The band of one month with both an actual and a target (SPEC §2), in exact arithmetic.
+
+    A percent tolerance is compared as `better × 100` against `|target| × percent`, with
+    no division, in a precision that holds every product of checked inputs exactly: the
+    default 28 digits would round `|target| × percent / 100` and could move an edge.
+    """
+    # Negation rounds too, so the comparisons stay inside the wider context.
+    with localcontext(prec=EXACT_PRECISION):
+        better = actual - target if polarity is Polarity.BIGGER else target - actual
+        if tolerance.percent:
+            better, allowed = better * 100, abs(target) * tolerance.value
+        else:
+            allowed = tolerance.value
+        if better < -allowed:
+            return Band.RED_DIAMOND
+        if better > allowed:
+            return Band.GREEN_PLUS
+        return Band.BLUE_CIRCLE
 
 
 def latest_band(

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from reportgen.csvfile import Row, parse_decimal, parse_month_end, read_csv
-from reportgen.errors import ProblemLog
+from reportgen.errors import ProblemLog, escaped, quoted
 from reportgen.plaintext import clean_line, clean_text
 
 VALUE_COLUMNS = ("code", "period_end", "actual", "target")
@@ -67,8 +67,7 @@ class KnownCodes:
             log.add(path, row.line, "code: empty")
             return None
         if self.codes is not None and code not in self.codes:
-            shown = code if len(code) <= 40 else code[:37] + "..."
-            message = f"unknown indicator code '{shown}' (not in config/indicators.yaml)"
+            message = f"unknown indicator code {quoted(code)} (not in config/indicators.yaml)"
             if code.casefold() in self.folded:
                 message += f"; did you mean '{self.folded[code.casefold()]}'?"
             log.add(path, row.line, message)
@@ -91,7 +90,7 @@ def load_values(path: Path, codes: Collection[str] | None, log: ProblemLog) -> l
             continue
         if (code, period_end) in seen:
             first = seen[code, period_end]
-            log.add(path, row.line, f"duplicate row for {code} {period_end} (first on line {first})")
+            log.add(path, row.line, f"duplicate row for {escaped(code)} {period_end} (first on line {first})")
             continue
         seen[code, period_end] = row.line
         measurements.append(Measurement(code, period_end, actual, target))
