@@ -13,6 +13,7 @@ from babel import Locale, UnknownLocaleError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from reportgen.decimals import check_digits
+from reportgen.errors import quoted
 from reportgen.period import Period
 from reportgen.plaintext import clean_line
 
@@ -25,6 +26,8 @@ def describe(value: Any) -> str:
     """A value for an error message: short, and never the repr of a huge structure."""
     if isinstance(value, dict | list):
         return "a mapping" if isinstance(value, dict) else "a list"
+    if isinstance(value, str):
+        return quoted(value, 60)  # cut before quoting, so that no escape is cut in two
     shown = repr(value)
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
@@ -46,9 +49,6 @@ class Tolerance:
 
     value: Decimal = Decimal(0)
     percent: bool = False
-
-    def amount(self, target: Decimal) -> Decimal:
-        return abs(target) * self.value / 100 if self.percent else self.value
 
     def __str__(self) -> str:
         return f"{self.value}%" if self.percent else str(self.value)

@@ -14,6 +14,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
+from reportgen.errors import quoted
 from reportgen.linedata import LineDict, LineList, Node
 
 MAX_ALIASES = 100  # enough for shared defaults, far too few for a "billion laughs" file
@@ -49,13 +50,6 @@ class YamlProblem(YamlLoadError):
 
 def _line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
-
-
-def _shown(value: Any) -> str:
-    """A value as an error message quotes it: short, on one line (control characters
-    escaped, as repr does)."""
-    shown = repr(value) if isinstance(value, str) else repr(str(value))
-    return shown if len(shown) <= 60 else shown[:56] + "...'"
 
 
 def _node_info(node: yaml.Node) -> Node:
@@ -145,12 +139,12 @@ class _Composing(Composer, SafeConstructor, Resolver, _ParserMethods):
         # 2012-13-01 (a date to YAML, but not a real one), an int of 5,000 digits, and
         # `!!timestamp x` (PyYAML fails with an AttributeError on that one).
         except (ValueError, OverflowError, AttributeError, TypeError) as error:
-            shown = _shown(str(node.value))
+            shown = quoted(str(node.value), 60)
             kind = TAG_KINDS.get(node.tag, f"a value of type {node.tag.rsplit(':', 1)[-1]}")
             reason = str(error).split(";")[0] if isinstance(error, ValueError) else "not valid"
-            quoted = f': "{node.value}"' if len(shown) <= 40 else ""
+            advice = f': "{node.value}"' if len(shown) <= 40 else ""
             message = f"YAML reads {shown} as {kind}, and cannot make one of it ({reason}); "
-            self.problems.append(YamlProblem(_line(node), f"{message}if it is text, quote it{quoted}"))
+            self.problems.append(YamlProblem(_line(node), f"{message}if it is text, quote it{advice}"))
             # Checked on as the text it was written as; PyYAML's bookkeeping of the node
             # is left half done by the failure, so finished here (an alias may reuse it).
             self.recursive_objects.pop(node, None)
@@ -172,7 +166,8 @@ class _Composing(Composer, SafeConstructor, Resolver, _ParserMethods):
                 raise YamlLoadError(_line(key_node), "a key must be plain text") from None
             if not isinstance(key, str):  # `yes:`, `1:` or `~:`, which are True, 1, None
                 kind = TAG_KINDS.get(key_node.tag, "not text")
-                message = f"YAML reads the key {_shown(key_node.value)} as {kind}; keys are text: quote it"
+                shown = quoted(str(key_node.value), 60)
+                message = f"YAML reads the key {shown} as {kind}; keys are text: quote it"
                 self.problems.append(YamlProblem(_line(key_node), message))
                 continue
             if id(key_node) not in written:
@@ -180,7 +175,7 @@ class _Composing(Composer, SafeConstructor, Resolver, _ParserMethods):
                     continue  # merged: the first mapping merged in wins, as YAML says
             elif key in written_lines:
                 first = written_lines[key]
-                message = f"duplicate key {_shown(key)} (first on line {first})"
+                message = f"duplicate key {quoted(key, 60)} (first on line {first})"
                 self.problems.append(YamlProblem(_line(key_node), message))
                 continue  # the first one stands, and the rest of the file is checked on
             else:
