@@ -219,6 +219,26 @@ def test_a_template_that_fails_while_rendering_is_named_with_its_line(
     assert not (tmp_path / "out" / "2012-13-Q1").exists()
 
 
+def test_validate_renders_the_templates_as_the_build_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A template that only fails while rendering must fail `validate` too, not only `build`."""
+    from reportgen import cli as cli_module
+
+    project = tmp_path / "project"
+    shutil.copytree(GOOD, project)
+    (project / "templates").mkdir()
+    (project / "templates" / "fragment.html").write_text("<p>\n{{ result.nope.nope }}\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    monkeypatch.setattr("sys.argv", ["reportgen", "validate"])
+    with pytest.raises(SystemExit) as exited:
+        cli_module.main()
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert "templates/fragment.html:2: template error: UndefinedError:" in err
+    assert "Traceback" not in err
+
+
 def test_a_pdf_renderer_that_fails_mid_build_leaves_the_previous_pack(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

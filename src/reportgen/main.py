@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,9 +40,19 @@ def _period(period: str | Period | None) -> Period | None:
 
 
 def validate(project_dir: Path | str = ".", period: str | Period | None = None) -> Report:
-    """Checks a project and computes its report without writing anything."""
+    """Checks a project and computes its report without writing anything.
+
+    Every HTML output is rendered too, and thrown away, so that a template error (an
+    undefined variable, a missing include) fails here as it would fail the build.
+    """
     project, chosen = load_project(Path(project_dir), _period(period))
-    return compute_report(project, chosen)
+    report = compute_report(project, chosen)
+    renderer = Renderer(report, project.templates_dir)
+    for _chunk in itertools.chain(renderer.pack_chunks(), renderer.fragments_index_chunks()):
+        pass
+    for director in report.directors:
+        renderer.director_html(director)
+    return report
 
 
 def _write_pack(
