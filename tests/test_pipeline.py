@@ -158,6 +158,37 @@ def test_each_director_pdf_reads_as_one_layout_of_its_html_would(pack: Path) -> 
         assert _words(own) == _words(whole_layout_texts(pack, name=f"directors/{slug}"))
 
 
+BUILTIN = Path(__file__).parents[1] / "templates"
+# Per director, its indicators listed with the pages they start on (a contents of its own).
+OWN_CONTENTS = (
+    '<ol class="contents">{% for group in director.bands %}{% for result in group.indicators %}'
+    '<li><a class="contents-entry contents-entry-auto" href="#indicator-{{ result.fragment_stem }}">'
+    "{{ result.definition.code }}</a></li>{% endfor %}{% endfor %}</ol>"
+)
+PACK_WIDE = {
+    # Indicators numbered through the whole pack: a section alone would start at 1 again.
+    "counter": ("pack.css", "{% include 'default:pack.css' %}\n.pack { counter-reset: ind; }\n"
+                ".indicator { counter-increment: ind; }\n"
+                ".indicator-title::before { content: counter(ind) '. '; }\n"),
+    # Page numbers of the section's own pages: those of the director's own PDF, alone.
+    "target-counter": ("section.html", (BUILTIN / "section.html").read_text().replace(
+        '{% include "legend.html" %}', '{% include "legend.html" %}' + OWN_CONTENTS)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PACK_WIDE))
+def test_a_section_numbered_by_the_pack_reads_as_the_whole_layout(tmp_path: Path, case: str) -> None:
+    """Templates whose sections show what only the whole pack can number."""
+    project = make_project(tmp_path / "project")
+    (project / "templates").mkdir()
+    name, text = PACK_WIDE[case]
+    assert text != (BUILTIN / name).read_text()
+    (project / "templates" / name).write_text(text)
+    result = build(project, out=tmp_path / "out", use_cache=False)
+    texts = page_texts(result.output_dir / "report.pdf")
+    assert _words(texts) == _words(whole_layout_texts(result.output_dir, project / "templates"))
+
+
 def test_sections_without_a_page_break_still_build_right(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project", long=False)
     (project / "templates").mkdir()

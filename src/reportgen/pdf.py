@@ -10,6 +10,7 @@ from typing import Any
 
 from reportgen.fetcher import asset_fetcher, drop_attachments
 from reportgen.pdf_tags import finish_tags
+from reportgen.section_checks import pack_context_in
 from reportgen.template_folders import template_search_path
 
 # The PDF flavour every writer uses (None: plain PDF). One place, so the pack's parts
@@ -162,6 +163,8 @@ def render_director(
     numbered = frozenset(str(box.at_keyword) for page in numbers[start:] for box in page)
     if not all(_stampable(box) for page in numbers[start:] for box in page):
         raise SplitError("a page-number box also shows running content")
+    if reason := pack_context_in(section):
+        raise SplitError(reason)
     if on_layout is not None:
         on_layout(names, numbered)
     for page, shown in zip(document.pages, numbers, strict=True):
