@@ -173,6 +173,11 @@ PACK_WIDE = {
     # Page numbers of the section's own pages: those of the director's own PDF, alone.
     "target-counter": ("section.html", (BUILTIN / "section.html").read_text().replace(
         '{% include "legend.html" %}', '{% include "legend.html" %}' + OWN_CONTENTS)),
+    # The whole report and the directors loop: in a director's own pack, one director.
+    "report-context": ("section.html", (BUILTIN / "section.html").read_text().replace(
+        '{% include "legend.html" %}',
+        '{% include "legend.html" %}<p>Section {{ loop.index }} of {{ loop.length }}, '
+        "{{ report.indicators|length }} indicators in all</p>")),
 }
 
 

@@ -69,7 +69,10 @@ def render_pack_pdfs(
     try:
         if not report.directors or page_sides_matter(templates):
             raise SplitError("nothing to split, or pages styled by side")
-        write_pack(split_pack_pdf(renderer, director_html, cache, pool, progress, once, deliver))
+        write = split_pack_pdf(renderer, director_html, cache, pool, progress, once, deliver)
+        if not renderer.sections.agree([director.slug for director in report.directors]):
+            raise SplitError("a section renders otherwise in the pack than in its director's pack")
+        write_pack(write)
     except SplitError:
         pool.stop()  # laid out whole from here on: what the workers do is not wanted
         for done, director in enumerate(report.directors, start=1):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from reportgen.compute import DirectorSection, IndicatorResult, Report
 from reportgen.rag import Band
+from reportgen.section_markup import SectionDigests
 from reportgen.templating import make_environment
 
 
@@ -24,6 +25,8 @@ class Renderer:
         self.project_templates = project_templates
         self.environment = make_environment(project_templates, report.locale)
         self.language = html_language(report.locale)
+        # Each section as the pack renders it, and as each director's pack does.
+        self.sections = SectionDigests()
 
     def _pack_chunks(self, report: Report, document_title: str, **extra: object) -> Iterator[str]:
         template = self.environment.get_template("pack.html")
@@ -41,7 +44,7 @@ class Renderer:
     def pack_chunks(self) -> Iterator[str]:
         """The whole pack, piece by piece as it is rendered (to write, never held whole)."""
         report = self.report
-        return self._pack_chunks(report, f"{report.title} - {report.period.label}")
+        return self.sections.read_pack(self._pack_chunks(report, f"{report.title} - {report.period.label}"))
 
     def pack_html(self) -> str:
         """The whole pack."""
@@ -56,7 +59,9 @@ class Renderer:
     def director_html(self, director: DirectorSection) -> str:
         """One director's pack: the same layout with only their section."""
         report = replace(self.report, directors=(director,))
-        return self._pack(report, f"{report.title} - {report.period.label} - {director.name}")
+        html = self._pack(report, f"{report.title} - {report.period.label} - {director.name}")
+        self.sections.read_director(director.slug, html)
+        return html
 
     def fragment_html(self, result: IndicatorResult) -> str:
         """One indicator as a self-contained block for pasting into a web page."""
