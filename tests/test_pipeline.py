@@ -122,6 +122,21 @@ def test_the_summarys_links_lead_to_each_directors_section(pack: Path) -> None:
         assert page == first_pages[name]
 
 
+def test_the_built_in_templates_are_joined_from_parts_never_laid_out_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every check that sends a pack to the whole layout (slower, never wrong) must let
+    the built-in templates through: a check too eager would go unseen but for the time."""
+    from reportgen import pipeline
+
+    def whole(*_args: object) -> bytes:
+        raise AssertionError("laid out whole")
+
+    monkeypatch.setattr(pipeline, "render_pdf", whole)
+    result = build(make_project(tmp_path / "project"), out=tmp_path / "out", use_cache=False)
+    assert (result.output_dir / "report.pdf").stat().st_size > 0
+
+
 def test_a_section_template_without_the_anchor_still_builds_right(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project")
     (project / "templates").mkdir()
@@ -173,6 +188,12 @@ PACK_WIDE = {
     # Page numbers of the section's own pages: those of the director's own PDF, alone.
     "target-counter": ("section.html", (BUILTIN / "section.html").read_text().replace(
         '{% include "legend.html" %}', '{% include "legend.html" %}' + OWN_CONTENTS)),
+    # The front's contents listing every indicator: its numbers and links need the ids
+    # of the sections' pages on the front's stand-ins for them.
+    "indicator-contents": ("summary.html", (BUILTIN / "summary.html").read_text().replace(
+        '<h3 class="legend-title">Key</h3>',
+        "{% for director in report.directors %}" + OWN_CONTENTS + "{% endfor %}"
+        '<h3 class="legend-title">Key</h3>')),
     # The whole report and the directors loop: in a director's own pack, one director.
     "report-context": ("section.html", (BUILTIN / "section.html").read_text().replace(
         '{% include "legend.html" %}',
@@ -192,6 +213,15 @@ def test_a_section_numbered_by_the_pack_reads_as_the_whole_layout(tmp_path: Path
     result = build(project, out=tmp_path / "out", use_cache=False)
     texts = page_texts(result.output_dir / "report.pdf")
     assert _words(texts) == _words(whole_layout_texts(result.output_dir, project / "templates"))
+    if case == "indicator-contents":  # and each entry links to its indicator's page
+        reader = PdfReader(result.output_dir / "report.pdf")
+        named = reader.named_destinations
+        for code in [c for codes in DIRECTORS.values() for c in codes]:
+            page = reader.get_destination_page_number(named[f"indicator-{code}"])
+            assert code in texts[page], code
+        links = [a.get_object() for p in reader.pages[:3] for a in p.get("/Annots", [])]
+        targets = {str(link["/Dest"]) for link in links if "/Dest" in link}
+        assert {f"indicator-{c}" for codes in DIRECTORS.values() for c in codes} <= targets
 
 
 def test_sections_without_a_page_break_still_build_right(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ are known (or taken from the cache), while the workers still write their PDFs.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from reportgen.cache import RenderCache
@@ -12,6 +13,21 @@ from reportgen.render import Renderer
 from reportgen.workers import RenderPool
 
 FrontTask = Callable[[], tuple[bytes, bytes]]
+LINK = re.compile(r'href="#([^"]+)"')  # how the templates link to an id (and count its page)
+
+
+def _linked_anchors(
+    renderer: Renderer, slots: dict[str, tuple[str, ...]], layouts: dict[str, SectionLayout]
+) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Per slot page, the ids on its section page that the front links to (a contents
+    of indicators, say): put on the slot, their page numbers and links come out right.
+    Only those: most ids are linked from nowhere, and each costs the front's layout."""
+    linked = set(LINK.findall(renderer.pack_front_html(slots, {})))
+    anchors = {}
+    for slug, layout in layouts.items():
+        linked_here = linked - {section_anchor(slug)}  # the first slot has that id itself
+        anchors[slug] = tuple(tuple(a for a in page if a in linked_here) for page in layout.page_anchors)
+    return anchors
 
 
 def start_front(
@@ -29,7 +45,7 @@ def start_front(
         for slug, layout in layouts.items()
     }
     numbered = frozenset().union(*(layout.numbered_boxes for layout in layouts.values()))
-    html = renderer.pack_front_html(slots)
+    html = renderer.pack_front_html(slots, _linked_anchors(renderer, slots, layouts))
     key = cache.key(f"{sorted(numbered)}\0{html}")
     stored = cache.get(key)
     if stored is not None:

@@ -34,6 +34,7 @@ class SectionLayout:
 
     page_names: tuple[str, ...]  # each page's @page name ("" when unnamed)
     numbered_boxes: frozenset[str]  # the margin boxes showing page numbers
+    page_anchors: tuple[tuple[str, ...], ...]  # the ids on each page (the front links to them)
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,10 @@ def lay_out_director(item: tuple[DirectorJob, Path | None]) -> tuple[str, Direct
     names as soon as they are known (the front can start then)."""
     job, templates = item
 
-    def laid_out(names: tuple[str, ...], numbered: frozenset[str]) -> None:
-        notify((job.slug, SectionLayout(names, numbered)))
+    def laid_out(
+        names: tuple[str, ...], numbered: frozenset[str], anchors: tuple[tuple[str, ...], ...]
+    ) -> None:
+        notify((job.slug, SectionLayout(names, numbered, anchors)))
 
     try:
         pdfs = render_director(job.html, section_anchor(job.slug), templates, laid_out)

@@ -83,7 +83,9 @@ def _render_all(
 
 
 def _layouts(parts: dict[str, DirectorPdfs]) -> dict[str, SectionLayout]:
-    return {slug: SectionLayout(p.page_names, p.numbered_boxes) for slug, p in parts.items()}
+    return {
+        slug: SectionLayout(p.page_names, p.numbered_boxes, p.page_anchors) for slug, p in parts.items()
+    }
 
 
 def _stored_director(cache: RenderCache, key: str) -> tuple[bytes, DirectorPdfs] | None:
@@ -94,8 +96,9 @@ def _stored_director(cache: RenderCache, key: str) -> tuple[bytes, DirectorPdfs]
     try:
         meta, (own, body) = stored
         names, numbered = tuple(meta["page_names"]), frozenset(meta["numbered_boxes"])
+        anchors = tuple(tuple(str(anchor) for anchor in page) for page in meta["page_anchors"])
         # No numbers: a stored director's own PDF is stored stamped, never stamped again.
-        return own, DirectorPdfs(body, b"", int(meta["front_pages"]), names, numbered)
+        return own, DirectorPdfs(body, b"", int(meta["front_pages"]), names, numbered, anchors)
     except (ValueError, KeyError, TypeError):
         return None  # not what this version stores: lay it out again
 
@@ -178,6 +181,7 @@ def split_pack_pdf(
                 "front_pages": pdfs.front_pages,
                 "page_names": pdfs.page_names,
                 "numbered_boxes": sorted(pdfs.numbered_boxes),
+                "page_anchors": pdfs.page_anchors,
             }
             # Stamped here, not by the worker: pikepdf would be 6 MB more of each one,
             # at the build's peak; it takes this process ~30 ms a director.

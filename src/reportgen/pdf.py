@@ -42,6 +42,7 @@ class DirectorPdfs:
     front_pages: int  # the director's cover and summary, before their section
     page_names: tuple[str, ...]  # each section page's @page name ("" when unnamed)
     numbered_boxes: frozenset[str]  # at-keywords of the page-number boxes, "@bottom-right"
+    page_anchors: tuple[tuple[str, ...], ...]  # the ids on each section page
 
 
 def weasy_html(html: str, project_templates: Path | None) -> Any:
@@ -143,7 +144,7 @@ def first_page_with(document: Any, anchor: str) -> int:
 
 # Told, as soon as a director is laid out, what the pack's front needs: the section's
 # page names and page-number boxes (see pdf_front.render_front).
-OnLayout = Callable[[tuple[str, ...], frozenset[str]], None]
+OnLayout = Callable[[tuple[str, ...], frozenset[str], tuple[tuple[str, ...], ...]], None]
 
 
 def render_director(
@@ -165,12 +166,13 @@ def render_director(
         raise SplitError("a page-number box also shows running content")
     if reason := pack_context_in(section):
         raise SplitError(reason)
+    anchors = tuple(tuple(page.anchors) for page in section)
     if on_layout is not None:
-        on_layout(names, numbered)
+        on_layout(names, numbered, anchors)
     for page, shown in zip(document.pages, numbers, strict=True):
         set_page_boxes(page, tuple(box for box in _children(page) if box not in shown))
     body = write_pdf(document)
     for page, shown in zip(document.pages, numbers, strict=True):
         set_page_boxes(page, shown, stamp=True)
     numbers_pdf = write_pdf(document, tagged=False)
-    return DirectorPdfs(body, numbers_pdf, start, names, numbered)
+    return DirectorPdfs(body, numbers_pdf, start, names, numbered, anchors)

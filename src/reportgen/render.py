@@ -50,11 +50,19 @@ class Renderer:
         """The whole pack."""
         return "".join(self.pack_chunks())
 
-    def pack_front_html(self, section_pages: dict[str, tuple[str, ...]]) -> str:
-        """The pack with each section replaced by empty pages named as in `section_pages`."""
+    def pack_front_html(
+        self,
+        section_pages: dict[str, tuple[str, ...]],
+        section_anchors: dict[str, tuple[tuple[str, ...], ...]],
+    ) -> str:
+        """The pack with each section replaced by empty pages named as in `section_pages`,
+        each holding the ids `section_anchors` gives for it (all pages: none by default)."""
         report = self.report
         title = f"{report.title} - {report.period.label}"
-        return self._pack(report, title, section_pages=section_pages)
+        anchors = {
+            slug: section_anchors.get(slug) or ((),) * len(pages) for slug, pages in section_pages.items()
+        }
+        return self._pack(report, title, section_pages=section_pages, section_anchors=anchors)
 
     def director_html(self, director: DirectorSection) -> str:
         """One director's pack: the same layout with only their section."""

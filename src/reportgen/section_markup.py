@@ -32,7 +32,7 @@ class SectionDigests:
         pending, inside = "", False
         for chunk in chunks:
             yield chunk
-            pending += chunk
+            pending += str(chunk)  # as text: a Markup chunk would escape what it is added to
             while True:
                 mark = SECTION_END if inside else SECTION_START
                 at = pending.find(mark)
