@@ -329,3 +329,29 @@ def test_attachments_a_template_asks_for_are_never_embedded(tmp_path: Path) -> N
     pack = build(project, out=tmp_path / "out").output_dir
     for pdf in pdf_files(pack):
         assert_no_attachments(pdf)
+
+
+def test_a_project_template_cannot_reach_python(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Templates are sandboxed: the classic escape through a global's __globals__ fails
+    as a template error, and runs nothing."""
+    from reportgen import cli as cli_module
+
+    marker = tmp_path / "ran"
+    project = tmp_path / "project"
+    shutil.copytree(GOOD, project)
+    (project / "templates").mkdir()
+    escape = f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}"
+    cover = '{% extends "default:cover.html" %}\n{% block cover_note %}' + escape + "{% endblock %}\n"
+    (project / "templates" / "cover.html").write_text(cover, encoding="utf-8")
+    monkeypatch.chdir(project)
+    for command in ("validate", "build"):
+        monkeypatch.setattr("sys.argv", ["reportgen", command])
+        with pytest.raises(SystemExit) as exited:
+            cli_module.main()
+        assert exited.value.code == 1
+        err = capsys.readouterr().err
+        assert "templates/cover.html:2: template error: SecurityError:" in err, err
+    assert not marker.exists()
+    assert not (project / "output" / "2012-13-Q1").exists()

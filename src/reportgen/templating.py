@@ -13,13 +13,14 @@ from jinja2 import (
     PrefixLoader,
     StrictUndefined,
 )
+from jinja2.sandbox import SandboxedEnvironment
 
 from reportgen.formatting import format_number, month_header, paragraphs
 from reportgen.template_folders import builtin_templates_dir, template_search_path
 
 
 def make_environment(project_templates: Path | None, locale: str) -> Environment:
-    """An autoescaping, strict environment; `default:NAME` always means the built-in NAME."""
+    """An autoescaping, strict, sandboxed environment; `default:NAME` always means the built-in NAME."""
     folders = template_search_path(project_templates)
     builtin: BaseLoader = FileSystemLoader(builtin_templates_dir())
     loader = ChoiceLoader(
@@ -28,7 +29,9 @@ def make_environment(project_templates: Path | None, locale: str) -> Environment
             PrefixLoader({"default": builtin}, delimiter=":"),
         ]
     )
-    environment = Environment(
+    # Sandboxed: a project's template is data from a folder, and must not reach Python's
+    # internals (`cycler.__init__.__globals__.os` runs commands in a plain environment).
+    environment = SandboxedEnvironment(
         loader=loader,
         autoescape=True,
         undefined=StrictUndefined,
