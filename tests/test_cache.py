@@ -265,3 +265,28 @@ def test_with_no_memory_to_spare_a_rebuild_joins_once_the_workers_are_done(
     pack, seen = _rebuild_spying_joins(project, monkeypatch, laid_out, laid_out.exists)
     assert seen == [True, True, True]  # two stored sections, then the new one
     assert "A late addition." in text(pack)
+
+
+def test_a_rebuild_renders_the_changed_director_first(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bo Dee is the smallest director, rendered last by size; once a comment of theirs
+    changes, their HTML is rendered (and their layout sent) before any other's."""
+    from reportgen.render import Renderer
+
+    out = project.parent / "out"
+    build(project, out=out)
+    comments = comments_csv(long=False) + 'B1,2012-06-30,Sam Owner,Commentary,"Late."\n'
+    (project / "data" / "comments.csv").write_text(comments)
+    real, rendered = Renderer.director_html, []
+
+    def spying(self: Renderer, director: Any) -> str:
+        rendered.append(director.slug)
+        return real(self, director)
+
+    monkeypatch.setattr(Renderer, "director_html", spying)
+    build(project, out=out)
+    assert rendered[0] == "bo-dee"
+    rendered.clear()
+    build(project, out=out, use_cache=False)  # no memory of the last build: biggest first
+    assert rendered[:3] == ["ann-lee", "cy-fox", "bo-dee"]

@@ -14,6 +14,7 @@ from typing import BinaryIO
 from reportgen.cache import RenderCache
 from reportgen.compute import DirectorSection
 from reportgen.front_job import FrontStarter, start_front
+from reportgen.job_order import fingerprints, in_build_order, remember
 from reportgen.layout_jobs import DirectorJob, SectionLayout, lay_out_director
 from reportgen.memory import give_back_memory, room_to_grow, trim_heap
 from reportgen.pdf import DirectorPdfs
@@ -54,12 +55,6 @@ class _SpilledBodies:
 
     def __exit__(self, *_exc: object) -> None:
         self._file.close()
-
-
-def _size(director: DirectorSection) -> int:
-    """Roughly how long a director's pages take to lay out: their indicators, and their
-    comments (an indicator is a grid and about a paragraph)."""
-    return sum(1000 + sum(len(c.text) for c in i.comments) for i in director.indicators)
 
 
 def _render_all(
@@ -129,11 +124,12 @@ def split_pack_pdf(
     parts: dict[str, DirectorPdfs] = {}
     new: list[str] = []  # the directors laid out afresh
 
+    current = fingerprints(report)
+
     def new_jobs() -> Iterator[DirectorJob]:
-        # Biggest first, so no worker is left with a long tail; each job starts as soon
-        # as its HTML is rendered, not once every director's is (a re-build's one
-        # changed director starts up to a second sooner at 1,000 indicators).
-        for director in sorted(report.directors, key=_size, reverse=True):
+        # Each job starts as soon as its HTML is rendered, not once every director's is;
+        # changed directors first, so a re-build's layout starts at once (see job_order).
+        for director in in_build_order(report, cache, current):
             html = director_html(director)
             job = DirectorJob(director.slug, director.name, html, cache.key(html))
             stored = _stored_director(cache, job.key)
@@ -202,5 +198,6 @@ def split_pack_pdf(
                 part = parts.pop(director.slug)  # stored ones, in this process, kept theirs
                 body = bodies.take(director.slug) if director.slug in bodies else part.body_pdf
                 joiner.add_section(director.slug, body, part.front_pages)
+    remember(cache, current)
     order = [director.slug for director in report.directors]
     return lambda destination: joiner.finish(front_pdf, stamps, order, destination)
