@@ -143,7 +143,7 @@ def first_page_with(document: Any, anchor: str) -> int:
 
 
 # Told, as soon as a director is laid out, what the pack's front needs: the section's
-# page names and page-number boxes (see pdf_front.render_front).
+# page names, page-number boxes and ids (see pdf_front.render_front).
 OnLayout = Callable[[tuple[str, ...], frozenset[str], tuple[tuple[str, ...], ...]], None]
 
 
