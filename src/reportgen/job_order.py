@@ -38,8 +38,9 @@ def in_build_order(report: Report, cache: RenderCache, current: dict[str, str]) 
     """The directors, those changed since the last build first, each group biggest first
     (so no worker is left with a long tail)."""
     stored = cache.get(FINGERPRINTS_KEY)
-    last = stored[0].get("fingerprints", {}) if stored is not None else {}
-    if not isinstance(last, dict):
+    meta = stored[0] if stored is not None else {}
+    last = meta.get("fingerprints") if isinstance(meta, dict) else None
+    if not isinstance(last, dict):  # none kept, or not what this version keeps
         last = {}
     return sorted(report.directors, key=lambda d: (last.get(d.slug) == current[d.slug], -_size(d)))
 
