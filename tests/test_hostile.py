@@ -7,6 +7,7 @@ no connection at all.
 
 from __future__ import annotations
 
+import base64
 import csv
 import html
 import io
@@ -355,3 +356,30 @@ def test_a_project_template_cannot_reach_python(
         assert "templates/cover.html:2: template error: SecurityError:" in err, err
     assert not marker.exists()
     assert not (project / "output" / "2012-13-Q1").exists()
+
+
+def test_a_stylesheet_s_own_images_travel_inside_every_html_output(tmp_path: Path) -> None:
+    """A project's CSS may use an image from its templates/: written into the styles as a
+    data: URI, it shows in report.html and in a pasted fragment too, not only in the
+    PDF; a URL naming no template file is left as written (and never fetched)."""
+    project = tmp_path / "project"
+    shutil.copytree(GOOD, project)
+    templates = project / "templates"
+    templates.mkdir()
+    (templates / "logo.png").write_bytes(LOGO_PNG)
+    (templates / "pack.css").write_text(
+        "{% include 'default:pack.css' %}\n.cover { background: url('logo.png') no-repeat; }\n"
+        ".cover-title { background: url(../config/report.yaml); }\n",
+        encoding="utf-8",
+    )
+    (templates / "fragment.css").write_text(
+        '{% include "default:fragment.css" %}\n.reportgen-fragment { background: url( "logo.png" ); }\n',
+        encoding="utf-8",
+    )
+    pack = build(project, out=tmp_path / "out").output_dir
+    inlined = "url(\"data:image/png;base64," + base64.b64encode(LOGO_PNG).decode() + "\")"
+    for page in ("report.html", "directors/ann-director.html", "fragments/A1.html"):
+        text = (pack / page).read_text(encoding="utf-8")
+        assert inlined in text and "logo.png" not in text, page
+    assert "url(../config/report.yaml)" in (pack / "report.html").read_text(encoding="utf-8")
+    assert len(pypdf.PdfReader(pack / "report.pdf").pages[0].images) == 1  # the PDF shows it still
