@@ -199,23 +199,34 @@ def test_a_pack_folder_that_is_a_link_is_replaced_not_written_through(tmp_path: 
     assert snapshot(out / "2012-13-Q1") == {"report.json": b"{}"}
 
 
-def test_a_template_that_fails_while_rendering_is_named_with_its_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from reportgen import cli as cli_module
-
+def _with_template(tmp_path: Path, name: str, text: str) -> Path:
+    """The good project with one template of its own."""
     project = tmp_path / "project"
     shutil.copytree(GOOD, project)
     (project / "templates").mkdir()
-    (project / "templates" / "section.html").write_text("<p>\n{{ no_such_variable }}\n", encoding="utf-8")
-    monkeypatch.chdir(project)
-    monkeypatch.setattr("sys.argv", ["reportgen", "build", "--out", str(tmp_path / "out")])
+    (project / "templates" / name).write_text(text, encoding="utf-8")
+    return project
+
+
+def _run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """Runs the console entry point, which must exit 1; returns what it wrote to stderr."""
+    from reportgen import cli as cli_module
+
+    monkeypatch.setattr("sys.argv", ["reportgen", *argv])
     with pytest.raises(SystemExit) as exited:
         cli_module.main()
     assert exited.value.code == 1
     err = capsys.readouterr().err
-    assert "templates/section.html:2: template error: UndefinedError: 'no_such_variable' is undefined" in err
     assert "Traceback" not in err
+    return err
+
+
+def test_a_template_that_fails_while_rendering_is_named_with_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(_with_template(tmp_path, "section.html", "<p>\n{{ no_such_variable }}\n"))
+    err = _run_cli(monkeypatch, capsys, "build", "--out", str(tmp_path / "out"))
+    assert "templates/section.html:2: template error: UndefinedError: 'no_such_variable' is undefined" in err
     assert not (tmp_path / "out" / "2012-13-Q1").exists()
 
 
@@ -223,20 +234,9 @@ def test_validate_renders_the_templates_as_the_build_would(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A template that only fails while rendering must fail `validate` too, not only `build`."""
-    from reportgen import cli as cli_module
-
-    project = tmp_path / "project"
-    shutil.copytree(GOOD, project)
-    (project / "templates").mkdir()
-    (project / "templates" / "fragment.html").write_text("<p>\n{{ result.nope.nope }}\n", encoding="utf-8")
-    monkeypatch.chdir(project)
-    monkeypatch.setattr("sys.argv", ["reportgen", "validate"])
-    with pytest.raises(SystemExit) as exited:
-        cli_module.main()
-    assert exited.value.code == 1
-    err = capsys.readouterr().err
+    monkeypatch.chdir(_with_template(tmp_path, "fragment.html", "<p>\n{{ result.nope.nope }}\n"))
+    err = _run_cli(monkeypatch, capsys, "validate")
     assert "templates/fragment.html:2: template error: UndefinedError:" in err
-    assert "Traceback" not in err
 
 
 def test_a_pdf_renderer_that_fails_mid_build_leaves_the_previous_pack(
