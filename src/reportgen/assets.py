@@ -14,6 +14,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from reportgen.template_folders import is_template_file
+
 # `url(x)`, `url('x')`, `url("x")` in CSS.
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'"()\s]+)\1\s*\)""")
 # A URL with a scheme (data:, http:), a fragment or an absolute path: not a template's file.
@@ -29,7 +31,7 @@ def _template_file(url: str, folders: list[Path]) -> Path | None:
     relative = url.split("?")[0].split("#")[0]
     for folder in folders:
         path = (folder / relative).resolve()
-        if path.is_relative_to(folder) and path.is_file():
+        if is_template_file(path, [folder]):  # each folder keeps what is inside it
             return path
     return None
 

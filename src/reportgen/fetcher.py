@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from reportgen.template_folders import is_template_file
+
 
 def asset_fetcher(folders: list[Path]) -> Any:
     """A WeasyPrint URL fetcher that refuses everything but the templates' own assets."""
@@ -24,7 +26,7 @@ def asset_fetcher(folders: list[Path]) -> Any:
                 return super().fetch(url, headers)
             if parts.scheme == "file" and parts.netloc in ("", "localhost"):
                 path = Path(unquote(parts.path)).resolve()
-                if any(path.is_relative_to(folder) for folder in self.folders) and path.is_file():
+                if is_template_file(path, self.folders):
                     return URLFetcherResponse(url, body=path.read_bytes())
             raise ValueError(f"reportgen does not fetch {url!r}")
 

@@ -16,13 +16,12 @@ FrontTask = Callable[[], tuple[bytes, bytes]]
 LINK = re.compile(r'href="#([^"]+)"')  # how the templates link to an id (and count its page)
 
 
-def _linked_anchors(
-    renderer: Renderer, slots: dict[str, tuple[str, ...]], layouts: dict[str, SectionLayout]
-) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Per slot page, the ids on its section page that the front links to (a contents
-    of indicators, say): put on the slot, their page numbers and links come out right.
-    Only those: most ids are linked from nowhere, and each costs the front's layout."""
-    linked = set(LINK.findall(renderer.pack_front_html(slots, {})))
+def _linked_anchors(html: str, layouts: dict[str, SectionLayout]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Per slot page, the ids on its section page that the front's HTML links to (a
+    contents of indicators, say): put on the slot, their page numbers and links come
+    out right. Only those: most ids are linked from nowhere, and each costs the front's
+    layout."""
+    linked = set(LINK.findall(html))
     anchors = {}
     for slug, layout in layouts.items():
         linked_here = linked - {section_anchor(slug)}  # the first slot has that id itself
@@ -45,7 +44,10 @@ def start_front(
         for slug, layout in layouts.items()
     }
     numbered = frozenset().union(*(layout.numbered_boxes for layout in layouts.values()))
-    html = renderer.pack_front_html(slots, _linked_anchors(renderer, slots, layouts))
+    html = renderer.pack_front_html(slots, {})
+    anchors = _linked_anchors(html, layouts)
+    if any(ids for pages in anchors.values() for ids in pages):  # else that HTML is the front's
+        html = renderer.pack_front_html(slots, anchors)
     key = cache.key(f"{sorted(numbered)}\0{html}")
     stored = cache.get(key)
     if stored is not None:

@@ -22,6 +22,12 @@ def builtin_templates_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "templates"
 
 
+def is_template_file(path: Path, folders: list[Path]) -> bool:
+    """Whether a resolved path is a file inside one of the (resolved) template folders:
+    all that rendering may read besides data: URIs."""
+    return any(path.is_relative_to(folder) for folder in folders) and path.is_file()
+
+
 def template_search_path(project_templates: Path | None) -> list[Path]:
     """Folders searched for a template name, the project's own first."""
     builtin = builtin_templates_dir().resolve()
