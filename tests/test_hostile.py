@@ -250,7 +250,8 @@ LOGO_PNG = bytes.fromhex(  # a 1x1 PNG
 
 
 def test_a_project_template_cannot_fetch_outside_its_folder(tmp_path: Path, listener: Listener) -> None:
-    """An override may use its own assets and data: URIs, and nothing else."""
+    """An override may use its own assets and data: URIs, and nothing else (a relative
+    URL written as such must name a template's file, so one outside is built here)."""
     project = tmp_path / "override"
     shutil.copytree(GOOD, project)
     templates = project / "templates"
@@ -259,7 +260,7 @@ def test_a_project_template_cannot_fetch_outside_its_folder(tmp_path: Path, list
     url = listener.url
     (templates / "cover.html").write_text(
         f"""{{% extends "default:cover.html" %}}
-<img src="file:///etc/passwd"> <img src="{url}/override-img"> <img src="../config/report.yaml">
+<img src="file:///etc/passwd"> <img src="{url}/override-img"> <img src="{{{{ '../config/report.yaml' }}}}">
 <link rel="stylesheet" href="{url}/override-css"> <style>@import url("{url}/override-import");</style>
 <link rel="attachment" href="file:///etc/passwd"> <a rel="attachment" href="../data/values.csv">v</a>
 <div style="background: url({url}/override-background)">b</div>
@@ -358,28 +359,38 @@ def test_a_project_template_cannot_reach_python(
     assert not (project / "output" / "2012-13-Q1").exists()
 
 
-def test_a_stylesheet_s_own_images_travel_inside_every_html_output(tmp_path: Path) -> None:
-    """A project's CSS may use an image from its templates/: written into the styles as a
-    data: URI, it shows in report.html and in a pasted fragment too, not only in the
-    PDF; a URL naming no template file is left as written (and never fetched)."""
+def test_a_template_s_own_images_travel_inside_every_html_output(tmp_path: Path) -> None:
+    """A project's templates may use an image from its templates/, in their CSS, in an
+    `<img src>` or in a linked stylesheet: written in as a data: URI, it shows in
+    report.html and in a pasted fragment too, not only in the PDF."""
     project = tmp_path / "project"
     shutil.copytree(GOOD, project)
     templates = project / "templates"
-    templates.mkdir()
+    (templates / "styles").mkdir(parents=True)
     (templates / "logo.png").write_bytes(LOGO_PNG)
     (templates / "pack.css").write_text(
-        "{% include 'default:pack.css' %}\n.cover { background: url('logo.png') no-repeat; }\n"
-        ".cover-title { background: url(../config/report.yaml); }\n",
+        "{% include 'default:pack.css' %}\n.cover { background: url('logo.png') no-repeat; }\n",
         encoding="utf-8",
     )
     (templates / "fragment.css").write_text(
         '{% include "default:fragment.css" %}\n.reportgen-fragment { background: url( "logo.png" ); }\n',
         encoding="utf-8",
     )
+    (templates / "styles" / "extra.css").write_text(".x { background: url(../logo.png); }", encoding="utf-8")
+    (templates / "cover.html").write_text(
+        '{% extends "default:cover.html" %}{% block cover_note %}<img src="logo.png" alt="Council logo">'
+        "<link rel=stylesheet href='styles/extra.css'>{% endblock %}",
+        encoding="utf-8",
+    )
     pack = build(project, out=tmp_path / "out").output_dir
-    inlined = "url(\"data:image/png;base64," + base64.b64encode(LOGO_PNG).decode() + "\")"
+    data = base64.b64encode(LOGO_PNG).decode()
+    extra_css = base64.b64encode(f".x {{ background: url(data:image/png;base64,{data}); }}".encode()).decode()
     for page in ("report.html", "directors/ann-director.html", "fragments/A1.html"):
         text = (pack / page).read_text(encoding="utf-8")
-        assert inlined in text and "logo.png" not in text, page
-    assert "url(../config/report.yaml)" in (pack / "report.html").read_text(encoding="utf-8")
-    assert len(pypdf.PdfReader(pack / "report.pdf").pages[0].images) == 1  # the PDF shows it still
+        assert f"data:image/png;base64,{data}" in text and "logo.png" not in text, page
+    for page in ("report.html", "directors/ann-director.html"):
+        text = (pack / page).read_text(encoding="utf-8")
+        assert f'<img src="data:image/png;base64,{data}" alt="Council logo">' in text, page
+        assert f"href='data:text/css;base64,{extra_css}'" in text, page
+    # The PDF shows the CSS background and the <img>.
+    assert len(pypdf.PdfReader(pack / "report.pdf").pages[0].images) == 2

@@ -1,8 +1,10 @@
-"""A template stylesheet's own images and fonts, written into it as data: URIs.
+"""A template's own images, fonts and stylesheets, written into it as data: URIs.
 
-Every HTML output then carries what its styles use: report.html and the directors'
-pages opened from the output folder, and a fragment pasted into another site, where a
-relative `url(logo.png)` would point at nothing. The PDFs read the same data: URIs.
+Every HTML output then carries what it shows: report.html and the directors' pages
+opened from the output folder, and a fragment pasted into another site, where a
+relative `logo.png` would point at nothing. The PDFs read the same data: URIs.
+Only URLs written literally in a template are rewritten (a URL built by a Jinja
+expression is fetched as written, by the PDFs alone).
 """
 
 from __future__ import annotations
@@ -10,42 +12,108 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from markupsafe import Markup
+from jinja2.ext import Extension
 
 from reportgen.template_folders import is_template_file
 
 # `url(x)`, `url('x')`, `url("x")` in CSS.
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'"()\s]+)\1\s*\)""")
-# A URL with a scheme (data:, http:), a fragment or an absolute path: not a template's file.
-NOT_A_TEMPLATE_FILE = re.compile(r"^([a-z][a-z0-9+.-]*:|#|/)", re.IGNORECASE)
-MAX_INLINED_BYTES = 1024 * 1024  # a logo or a font; anything larger stays a URL
+# `src="x"`, `src='x'` or `src=x` in a tag, and a <link> element (its href is found inside).
+SRC_ATTRIBUTE = re.compile(r"""(?<=\s)src\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+LINK_ELEMENT = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+HREF_ATTRIBUTE = re.compile(r"""(?<=\s)href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+# A URL with a scheme (data:, https:), a fragment, an absolute path, or Jinja in it: not a
+# template folder's file named as written.
+NOT_A_TEMPLATE_FILE = re.compile(r"^([a-z][a-z0-9+.-]*:|#|/)|\{[{%#]", re.IGNORECASE)
+MAX_INLINED_BYTES = 5 * 1024 * 1024  # a cover photo, say; as large as a template may be
 
 
-def _template_file(url: str, folders: list[Path]) -> Path | None:
-    """The file a relative URL names in the template folders (the project's first), if
-    it is one and lies inside them."""
-    if NOT_A_TEMPLATE_FILE.match(url):
-        return None
-    relative = url.split("?")[0].split("#")[0]
-    for folder in folders:
+@dataclass(frozen=True)
+class Reference:
+    """A relative URL written in a template: where its text is, and what it names."""
+
+    start: int
+    end: int
+    url: str
+
+    def line_in(self, source: str) -> int:
+        return source.count("\n", 0, self.start) + 1
+
+
+def _urls(pattern: re.Pattern[str], text: str, offset: int = 0) -> Iterator[Reference]:
+    for match in pattern.finditer(text):
+        group = next(index for index in range(match.re.groups, 0, -1) if match[index] is not None)
+        url = match[group]
+        if url.strip() and not NOT_A_TEMPLATE_FILE.search(url.strip()):
+            yield Reference(offset + match.start(group), offset + match.end(group), url)
+
+
+def references(source: str) -> list[Reference]:
+    """Every relative URL in a template: CSS `url()`s, `src` attributes, `<link href>`s."""
+    found = [*_urls(CSS_URL, source), *_urls(SRC_ATTRIBUTE, source)]
+    for link in LINK_ELEMENT.finditer(source):
+        found += _urls(HREF_ATTRIBUTE, link[0], link.start())
+    return sorted(found, key=lambda reference: reference.start)
+
+
+def template_file(url: str, folders: list[Path], base: Path | None = None) -> Path | None:
+    """The file a relative URL names in the template folders (searched in order), if it
+    is one and lies inside them; `base`, a stylesheet's folder, is tried first."""
+    relative = url.strip().split("?")[0].split("#")[0]
+    for folder in ([base] if base is not None else []) + folders:
         path = (folder / relative).resolve()
-        if is_template_file(path, [folder]):  # each folder keeps what is inside it
+        if is_template_file(path, folders if folder is base else [folder]):
             return path
     return None
 
 
-def inline_assets(css: str, folders: list[Path]) -> Markup:
-    """The stylesheet with each `url()` of a template folder's file made a data: URI
-    (a URL that names no such file is left as written)."""
+def _data_uri(path: Path, folders: list[Path]) -> str:
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    data = path.read_bytes()
+    if kind == "text/css":  # a linked stylesheet: its own images travel inside it too
+        data = inline_assets(data.decode("utf-8", "replace"), folders, path.parent).encode("utf-8")
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
-    def data_uri(match: re.Match[str]) -> str:
-        path = _template_file(match[2], folders)
+
+def inline_assets(source: str, folders: list[Path], base: Path | None = None) -> str:
+    """The template with each relative URL of a template folder's file made a data: URI
+    (a URL that names no such file, or a file too large, is left as written)."""
+    pieces: list[str] = []
+    position = 0
+    for reference in references(source) if base is None else _urls(CSS_URL, source):
+        path = template_file(reference.url, folders, base)
         if path is None or path.stat().st_size > MAX_INLINED_BYTES:
-            return match[0]
-        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return f'url("data:{kind};base64,{base64.b64encode(path.read_bytes()).decode("ascii")}")'
+            continue
+        pieces += [source[position : reference.start], _data_uri(path, folders)]
+        position = reference.end
+    return "".join(pieces) + source[position:]
 
-    # Markup: the templates' own CSS, never data; escaping it would break its quotes and `>`.
-    return Markup(CSS_URL.sub(data_uri, str(css)))
+
+def missing_assets(source: str, folders: list[Path], base: Path | None = None) -> Iterator[tuple[int, str]]:
+    """(line, message) for each relative URL in a template that names no file it may use
+    (a stylesheet's `base`, its own folder, is tried first: it may be linked, not included)."""
+    for reference in references(source):
+        path = template_file(reference.url, folders, base)
+        if path is None:
+            yield reference.line_in(source), (
+                f"{reference.url.strip()!r} names no file in the templates folder; "
+                "a template's images, fonts and stylesheets must be files inside it"
+            )
+        elif path.stat().st_size > MAX_INLINED_BYTES:
+            size = path.stat().st_size / 1024 / 1024
+            yield reference.line_in(source), (
+                f"{reference.url.strip()!r} is {size:.1f} MB; an image, font or stylesheet "
+                f"of the pack may be at most {MAX_INLINED_BYTES // 1024 // 1024} MB"
+            )
+
+
+class InlineAssets(Extension):
+    """Rewrites each template's own relative URLs as data: URIs as the template is loaded."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        folders: list[Path] = getattr(self.environment, "asset_folders", [])
+        return inline_assets(source, folders) if folders else source

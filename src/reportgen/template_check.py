@@ -6,8 +6,10 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateSyntaxError
 
+from reportgen.assets import missing_assets
 from reportgen.errors import ProblemLog
 from reportgen.inputfile import InputFileError, read_input
+from reportgen.template_folders import template_search_path
 
 TEMPLATE_SUFFIXES = {".html", ".htm", ".css", ".j2", ".jinja", ".txt", ".xml", ".svg"}
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
@@ -17,13 +19,16 @@ def check_templates(folder: Path, log: ProblemLog) -> None:
     """Logs every template under `folder` that cannot be read or parsed, at its line.
 
     A file that links outside the folder is refused too: rendering reads nothing but
-    the project's own templates and the built-in ones.
+    the project's own templates and the built-in ones. So is a relative URL written in a
+    template (an image, a font, a stylesheet) that names no file there: the pack would
+    be made without it.
     """
     if not folder.is_dir():
         return
     # The same syntax as the real environment; parsing needs no loader.
     parser = Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     inside = folder.resolve()
+    folders = template_search_path(folder)
     for path in sorted(folder.rglob("*")):
         if path.suffix.lower() not in TEMPLATE_SUFFIXES:
             continue
@@ -42,3 +47,7 @@ def check_templates(folder: Path, log: ProblemLog) -> None:
             parser.parse(source, name=path.name, filename=str(path))
         except TemplateSyntaxError as error:
             log.add(path, error.lineno, f"template error: {error.message}")
+            continue
+        base = path.parent.resolve() if path.suffix.lower() == ".css" else None
+        for line, message in missing_assets(source, folders, base):
+            log.add(path, line, message)

@@ -15,7 +15,7 @@ from jinja2 import (
 )
 from jinja2.sandbox import SandboxedEnvironment
 
-from reportgen.assets import inline_assets
+from reportgen.assets import InlineAssets
 from reportgen.formatting import format_number, month_header, paragraphs
 from reportgen.template_folders import builtin_templates_dir, template_search_path
 
@@ -39,9 +39,11 @@ def make_environment(project_templates: Path | None, locale: str) -> Environment
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=[InlineAssets],
     )
+    # What InlineAssets reads a template's own images, fonts and stylesheets from.
+    environment.extend(asset_folders=folders)
     environment.filters["number"] = partial(format_number, locale=locale)
     environment.filters["month"] = month_header
     environment.filters["paragraphs"] = paragraphs
-    environment.filters["inline_assets"] = partial(inline_assets, folders=folders)
     return environment
