@@ -14,6 +14,7 @@ import mimetypes
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from difflib import get_close_matches
 from pathlib import Path
 
 from jinja2.ext import Extension
@@ -100,8 +101,9 @@ def missing_assets(source: str, folders: list[Path], base: Path | None = None) -
         path = template_file(reference.url, folders, base)
         if path is None:
             yield reference.line_in(source), (
-                f"{reference.url.strip()!r} names no file in the templates folder; "
-                "a template's images, fonts and stylesheets must be files inside it"
+                f"{reference.url.strip()!r} names no file in the templates folder"
+                + _did_you_mean(reference.url.strip(), folders)
+                + "; a template's images, fonts and stylesheets must be files inside it"
             )
         elif path.stat().st_size > MAX_INLINED_BYTES:
             size = path.stat().st_size / 1024 / 1024
@@ -109,6 +111,13 @@ def missing_assets(source: str, folders: list[Path], base: Path | None = None) -
                 f"{reference.url.strip()!r} is {size:.1f} MB; an image, font or stylesheet "
                 f"of the pack may be at most {MAX_INLINED_BYTES // 1024 // 1024} MB"
             )
+
+
+def _did_you_mean(url: str, folders: list[Path]) -> str:
+    """` (did you mean 'logo.png'?)` for a URL with a typo in a file's name, else ''."""
+    files = {path.relative_to(folders[0]).as_posix() for path in folders[0].rglob("*") if path.is_file()}
+    close = get_close_matches(url, sorted(files), n=1, cutoff=0.8)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class InlineAssets(Extension):
