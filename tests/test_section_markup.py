@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from markupsafe import Markup
 
 from reportgen.section_markup import SECTION_END, SECTION_START, SectionDigests
@@ -15,6 +17,7 @@ def test_sections_are_read_wherever_the_chunks_cut_the_marks() -> None:
     text = _pack("<p>Ann</p>", "<p>Bo</p>")
     whole = SectionDigests()
     assert "".join(whole.read_pack([text])) == text
+    assert whole.in_pack == [hashlib.sha256(s.encode()).hexdigest() for s in ("<p>Ann</p>", "<p>Bo</p>")]
     for size in (1, 3, 7, len(SECTION_START) - 1):
         digests = SectionDigests()
         chunks = [text[i : i + size] for i in range(0, len(text), size)]
