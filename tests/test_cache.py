@@ -290,3 +290,62 @@ def test_a_rebuild_renders_the_changed_director_first(
     rendered.clear()
     build(project, out=out, use_cache=False)  # no memory of the last build: biggest first
     assert rendered[:3] == ["ann-lee", "cy-fox", "bo-dee"]
+
+
+def test_a_rebuild_renders_only_the_changed_director_s_html(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every other director's own pack and fragments are read as the last build left them."""
+    import jinja2
+
+    from reportgen.render import Renderer
+
+    out = project.parent / "out"
+    build(project, out=out)
+    (project / "data" / "comments.csv").write_text(comments_csv(" A late addition.", long=False))
+    real_pack, real_render, titles, templates = Renderer._pack, jinja2.Template.render, [], []
+
+    def spying_pack(self: Renderer, report: Any, document_title: str, **extra: object) -> str:
+        titles.append(document_title)
+        return real_pack(self, report, document_title, **extra)
+
+    def spying_render(self: jinja2.Template, *args: Any, **kwargs: Any) -> str:
+        templates.append(self.name)
+        return real_render(self, *args, **kwargs)
+
+    monkeypatch.setattr(Renderer, "_pack", spying_pack)
+    monkeypatch.setattr(jinja2.Template, "render", spying_render)
+    pack = build(project, out=out).output_dir
+    assert [title for title in titles if title.endswith(("Lee", "Dee", "Fox"))] == [titles[0]]
+    assert titles[0].endswith(" - Cy Fox")
+    assert templates.count("fragment.html") == 2  # C1 and C2
+    assert "A late addition." in (pack / "directors" / "cy-fox.html").read_text()
+    assert "A late addition." in (pack / "fragments" / "C1.html").read_text()
+
+
+def test_the_html_kept_from_the_last_build_is_never_stale(project: Path) -> None:
+    """After each change that shapes the HTML, the HTML written from the cache is what a
+    build without it writes."""
+    out, fresh = project.parent / "out", project.parent / "fresh"
+    templates = project / "templates"
+    templates.mkdir()
+    (templates / "mark.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (templates / "fragment.css").write_text("{% include 'default:fragment.css' %}\nh3 { background: url(mark.svg); }")
+    build(project, out=out)
+    changes: list[Callable[[], object]] = [
+        lambda: (project / "data" / "comments.csv").write_text(comments_csv(" Later.", long=False)),
+        lambda: (project / "config" / "report.yaml").write_text(
+            (project / "config" / "report.yaml").read_text().replace("title:", "title: New")
+        ),
+        lambda: (templates / "fragment.html").write_text("<p>Ours</p>{% include 'default:fragment.html' %}"),
+        lambda: (templates / "mark.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'><g/></svg>"),
+    ]
+    for number, change in enumerate(changes):
+        change()
+        cached = build(project, out=out).output_dir
+        made = build(project, out=fresh, use_cache=False).output_dir
+        pages = sorted(p.relative_to(made) for p in made.rglob("*.html"))
+        assert pages == sorted(p.relative_to(cached) for p in cached.rglob("*.html"))
+        for page in pages:
+            assert (cached / page).read_text() == (made / page).read_text(), (number, page)
+    assert "<p>Ours</p>" in (cached / "fragments" / "A1.html").read_text()

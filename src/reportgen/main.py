@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import cache
+from reportgen.cache import RenderCache
 from reportgen.chase import chase_list_csv
 from reportgen.compute import DirectorSection, Report, compute_report
 from reportgen.errors import ReportgenError
+from reportgen.html_memo import HtmlMemo
 from reportgen.layout_jobs import EARLY_WORKERS, start_workers
 from reportgen.memory import give_back_memory
 from reportgen.period import Period
@@ -63,7 +65,8 @@ def _write_pack(
     pool: RenderPool,
     progress: Progress,
 ) -> None:
-    renderer = Renderer(report, project.templates_dir)
+    render_cache = RenderCache(cache_folder, project.templates_dir)
+    renderer = Renderer(report, project.templates_dir, HtmlMemo(render_cache))
     written: set[str] = set()
 
     def director_html(director: DirectorSection) -> str:
@@ -79,7 +82,7 @@ def _write_pack(
         # Runs while the workers lay out the directors' pages.
         writer.write_text("report.json", report_json(report))
         writer.write_text("missing-comments.csv", chase_list_csv(report))
-        fragments = {result.fragment_stem: renderer.fragment_html(result) for result in report.indicators}
+        fragments = renderer.fragments()
         for stem, fragment in fragments.items():
             writer.write_text(f"fragments/{stem}.html", fragment)
         index = renderer.fragments_index_name()
@@ -95,7 +98,7 @@ def _write_pack(
         writer.write_with("report.pdf", write)
 
     render_pack_pdfs(
-        renderer, director_html, cache_folder, pool, progress, other_outputs, director_pdf, pack_pdf
+        renderer, director_html, render_cache, pool, progress, other_outputs, director_pdf, pack_pdf
     )
 
 

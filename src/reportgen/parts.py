@@ -14,7 +14,7 @@ from typing import BinaryIO
 from reportgen.cache import RenderCache
 from reportgen.compute import DirectorSection
 from reportgen.front_job import FrontStarter, start_front
-from reportgen.job_order import fingerprints, in_build_order, remember
+from reportgen.job_order import in_build_order, remember
 from reportgen.layout_jobs import DirectorJob, SectionLayout, lay_out_director
 from reportgen.memory import give_back_memory, room_to_grow, trim_heap
 from reportgen.pdf import DirectorPdfs
@@ -124,7 +124,7 @@ def split_pack_pdf(
     parts: dict[str, DirectorPdfs] = {}
     new: list[str] = []  # the directors laid out afresh
 
-    current = fingerprints(report)
+    current = renderer.fingerprints
 
     def new_jobs() -> Iterator[DirectorJob]:
         # Each job starts as soon as its HTML is rendered, not once every director's is;

@@ -39,7 +39,7 @@ def page_sides_matter(templates: Path | None) -> bool:
 def render_pack_pdfs(
     renderer: Renderer,
     director_html: DirectorHtml,
-    cache_folder: Path | None,
+    cache: RenderCache,
     pool: RenderPool,
     progress: Progress,
     meanwhile: Callable[[], None],
@@ -57,7 +57,6 @@ def render_pack_pdfs(
     slower, never wrong.
     """
     report, templates = renderer.report, renderer.project_templates
-    cache = RenderCache(cache_folder, templates)
     total = len(report.directors) + 1
     called: list[bool] = []
 

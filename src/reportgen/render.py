@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 
 from reportgen.compute import DirectorSection, IndicatorResult, Report
+from reportgen.html_memo import HtmlMemo
+from reportgen.job_order import fingerprints
 from reportgen.rag import Band
 from reportgen.section_markup import SectionDigests
 from reportgen.templating import make_environment
@@ -20,9 +23,10 @@ def html_language(locale: str) -> str:
 class Renderer:
     """Holds one Jinja environment for a build and renders each kind of page with it."""
 
-    def __init__(self, report: Report, project_templates: Path | None) -> None:
+    def __init__(self, report: Report, project_templates: Path | None, memo: HtmlMemo | None = None) -> None:
         self.report = report
         self.project_templates = project_templates
+        self.memo = memo  # directors' HTML kept from the last build, if any
         self.environment = make_environment(project_templates, report.locale)
         self.language = html_language(report.locale)
         # Each section as the pack renders it, and as each director's pack does.
@@ -64,17 +68,48 @@ class Renderer:
         }
         return self._pack(report, title, section_pages=section_pages, section_anchors=anchors)
 
+    @cached_property
+    def fingerprints(self) -> dict[str, str]:
+        """A digest of each director's part of the report model, by slug: all that their
+        own pack and their fragments are rendered from, besides the templates."""
+        return fingerprints(self.report)
+
     def director_html(self, director: DirectorSection) -> str:
         """One director's pack: the same layout with only their section."""
         report = replace(self.report, directors=(director,))
-        html = self._pack(report, f"{report.title} - {report.period.label} - {director.name}")
+
+        def render() -> str:
+            return self._pack(report, f"{report.title} - {report.period.label} - {director.name}")
+
+        memo = self.memo
+        html = render() if memo is None else memo.director_page(self.fingerprints[director.slug], render)
         self.sections.read_director(director.slug, html)
         return html
 
-    def fragment_html(self, result: IndicatorResult) -> str:
-        """One indicator as a self-contained block for pasting into a web page."""
+    def director_fragments(self, director: DirectorSection) -> dict[str, str]:
+        """Each of a director's indicators as a self-contained block for pasting into a
+        web page, by file stem. Like the director's own pack, a fragment is rendered
+        with the report narrowed to its director."""
+        report = replace(self.report, directors=(director,))
+        results = {result.fragment_stem: result for result in director.indicators}
         template = self.environment.get_template("fragment.html")
-        return template.render(report=self.report, result=result, language=self.language)
+
+        def render(stem: str) -> str:
+            return template.render(report=report, result=results[stem], language=self.language)
+
+        if self.memo is None:
+            return {stem: render(stem) for stem in results}
+        return self.memo.fragments(self.fingerprints[director.slug], list(results), render)
+
+    def fragments(self) -> dict[str, str]:
+        """Every indicator's fragment by file stem, in the pack's order."""
+        directors = self.report.directors
+        return {stem: html for d in directors for stem, html in self.director_fragments(d).items()}
+
+    def fragment_html(self, result: IndicatorResult) -> str:
+        """One indicator's fragment."""
+        director = next(d for d in self.report.directors if any(i is result for i in d.indicators))
+        return self.director_fragments(director)[result.fragment_stem]
 
     def fragments_index_name(self) -> str:
         """The preview page's file name in fragments/: `index.html`, unless a code claims it."""
@@ -86,11 +121,8 @@ class Renderer:
         and a copy button (at 1,000 indicators, 19 MB: better not held whole).
 
         `fragments` are the fragments' HTML by file stem, if already rendered."""
-        shown = fragments or {}
-        fragments_shown = [
-            (result, shown.get(result.fragment_stem) or self.fragment_html(result))
-            for result in self.report.indicators
-        ]
+        shown = fragments if fragments is not None else self.fragments()
+        fragments_shown = [(result, shown[result.fragment_stem]) for result in self.report.indicators]
         template = self.environment.get_template("fragments_index.html")
         return template.generate(report=self.report, fragments=fragments_shown, language=self.language)
 
