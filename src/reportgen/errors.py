@@ -51,19 +51,30 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-def describe_failure(error: BaseException) -> str:
-    """One line for an unexpected exception: where in a template it arose, if it did.
+TEMPLATE_SUFFIXES = (".html", ".css", ".htm", ".j2", ".jinja", ".txt", ".xml", ".svg")
+
+
+def template_problem(error: BaseException) -> Problem | None:
+    """An error raised while a template renders, as a problem at the template's line.
 
     Jinja puts a template's own file and line into the traceback of an error raised
     while it renders (an undefined variable in a project's override, say), so the user
-    is pointed at their template rather than at reportgen.
+    is pointed at their template rather than at reportgen. None: not from a template.
     """
     detail = " ".join(str(error).split())[:500]
-    kind = type(error).__name__
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if frame.filename.endswith((".html", ".css", ".htm", ".j2", ".jinja")):
-            return f"{display_path(Path(frame.filename))}:{frame.lineno}: template error: {kind}: {detail}"
-    return f"reportgen: internal error: {kind}: {detail}"
+        if frame.filename.endswith(TEMPLATE_SUFFIXES):
+            message = f"template error: {type(error).__name__}: {detail}"
+            return Problem(display_path(Path(frame.filename)), frame.lineno, message)
+    return None
+
+
+def describe_failure(error: BaseException) -> str:
+    """One line for an unexpected exception: where in a template it arose, if it did."""
+    problem = template_problem(error)
+    if problem is not None:
+        return str(problem)
+    return f"reportgen: internal error: {type(error).__name__}: {' '.join(str(error).split())[:500]}"
 
 
 class ReportgenError(click.ClickException):

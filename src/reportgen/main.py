@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from reportgen import cache
 from reportgen.cache import RenderCache
 from reportgen.chase import chase_list_csv
 from reportgen.compute import DirectorSection, Report, compute_report
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, template_problem
 from reportgen.html_memo import HtmlMemo
 from reportgen.layout_jobs import EARLY_WORKERS, start_workers
 from reportgen.memory import give_back_memory
@@ -18,6 +17,7 @@ from reportgen.period import Period
 from reportgen.pipeline import Progress, WritePdf, render_pack_pdfs
 from reportgen.project import Project, load_project
 from reportgen.render import Renderer
+from reportgen.render_check import check_rendering
 from reportgen.report_json import report_json
 from reportgen.workers import RenderPool
 from reportgen.writer import PackWriter
@@ -49,11 +49,7 @@ def validate(project_dir: Path | str = ".", period: str | Period | None = None) 
     """
     project, chosen = load_project(Path(project_dir), _period(period))
     report = compute_report(project, chosen)
-    renderer = Renderer(report, project.templates_dir)
-    for _chunk in itertools.chain(renderer.pack_chunks(), renderer.fragments_index_chunks()):
-        pass
-    for director in report.directors:
-        renderer.director_html(director)
+    check_rendering(Renderer(report, project.templates_dir))
     return report
 
 
@@ -144,7 +140,14 @@ def build(
         target = out_dir / chosen.code
         cache_folder = out_dir / cache.CACHE_FOLDER if use_cache else None
         with PackWriter(target) as writer:
-            _write_pack(project, report, writer, cache_folder, pool, progress or (lambda *_: None))
+            try:
+                _write_pack(project, report, writer, cache_folder, pool, progress or (lambda *_: None))
+            except Exception as error:
+                if template_problem(error) is None:
+                    raise
+                pool.stop()  # the build has failed: find every template error, not only this one
+                check_rendering(Renderer(report, project.templates_dir))
+                raise
     except BaseException:
         pool.stop()  # nothing a failed build's workers do may reach a later build
         raise

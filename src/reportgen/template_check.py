@@ -7,11 +7,10 @@ from pathlib import Path
 from jinja2 import Environment, TemplateSyntaxError
 
 from reportgen.assets import missing_assets
-from reportgen.errors import ProblemLog
+from reportgen.errors import TEMPLATE_SUFFIXES, ProblemLog
 from reportgen.inputfile import InputFileError, read_input
 from reportgen.template_folders import template_search_path
 
-TEMPLATE_SUFFIXES = {".html", ".htm", ".css", ".j2", ".jinja", ".txt", ".xml", ".svg"}
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
 
