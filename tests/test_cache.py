@@ -330,7 +330,8 @@ def test_the_html_kept_from_the_last_build_is_never_stale(project: Path) -> None
     templates = project / "templates"
     templates.mkdir()
     (templates / "mark.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
-    (templates / "fragment.css").write_text("{% include 'default:fragment.css' %}\nh3 { background: url(mark.svg); }")
+    css = "{% include 'default:fragment.css' %}\nh3 { background: url(mark.svg); }"
+    (templates / "fragment.css").write_text(css)
     build(project, out=out)
     changes: list[Callable[[], object]] = [
         lambda: (project / "data" / "comments.csv").write_text(comments_csv(" Later.", long=False)),

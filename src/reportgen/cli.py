@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -39,6 +42,25 @@ PERIOD = click.option(
 )
 
 
+@contextmanager
+def warnings_on_stderr() -> Iterator[None]:
+    """Prints each warning reportgen gives about the project, as `file: warning: ...`."""
+    from reportgen.errors import ReportgenWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ReportgenWarning)
+        try:
+            yield
+        finally:
+            for warning in caught:
+                if issubclass(warning.category, ReportgenWarning):
+                    click.echo(str(warning.message), err=True)
+                else:  # someone else's: shown as it would have been
+                    warnings.showwarning(
+                        warning.message, warning.category, warning.filename, warning.lineno
+                    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportgen")
 def cli() -> None:
@@ -52,7 +74,8 @@ def validate(project: Path, period: Period | None) -> None:
     """Check a project and report every problem, writing nothing."""
     from reportgen import main
 
-    report = main.validate(project, period)
+    with warnings_on_stderr():
+        report = main.validate(project, period)
     click.echo(
         f"{project}: OK, {len(report.indicators)} indicators, "
         f"{len(report.directors)} directors, {report.period.label}"
@@ -97,7 +120,7 @@ def build(
 
         if clear_cache:
             main.clear_cache(project, out)
-        with ProgressBar() as progress:
+        with warnings_on_stderr(), ProgressBar() as progress:
             result = main.build(project, period, out, progress=progress, use_cache=not no_cache, pool=pool)
     click.echo(f"Wrote {len(result.files)} files to {result.output_dir}")
 

@@ -77,6 +77,11 @@ def describe_failure(error: BaseException) -> str:
     return f"reportgen: internal error: {type(error).__name__}: {' '.join(str(error).split())[:500]}"
 
 
+class ReportgenWarning(UserWarning):
+    """Something in a project that does not stop the pack, but that its team should fix;
+    its text is `file: warning: message`."""
+
+
 class ReportgenError(click.ClickException):
     """Base of every error reportgen reports; click prints it and exits 1."""
 

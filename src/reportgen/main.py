@@ -12,6 +12,7 @@ from reportgen.compute import DirectorSection, Report, compute_report
 from reportgen.errors import ReportgenError, template_problem
 from reportgen.html_memo import HtmlMemo
 from reportgen.layout_jobs import EARLY_WORKERS, start_workers
+from reportgen.link_check import warn_about_dead_links
 from reportgen.memory import give_back_memory
 from reportgen.period import Period
 from reportgen.pipeline import Progress, WritePdf, render_pack_pdfs
@@ -49,7 +50,9 @@ def validate(project_dir: Path | str = ".", period: str | Period | None = None) 
     """
     project, chosen = load_project(Path(project_dir), _period(period))
     report = compute_report(project, chosen)
-    check_rendering(Renderer(report, project.templates_dir))
+    renderer = Renderer(report, project.templates_dir)
+    check_rendering(renderer)
+    warn_about_dead_links(renderer.links, report, project.templates_dir)
     return report
 
 
@@ -85,6 +88,7 @@ def _write_pack(
         writer.write_text_chunks(f"fragments/{index}", renderer.fragments_index_chunks(fragments))
         del fragments
         writer.write_text_chunks("report.html", renderer.pack_chunks())
+        warn_about_dead_links(renderer.links, report, project.templates_dir)
         give_back_memory()  # what the HTML took, before the pack's PDF is joined
 
     def director_pdf(slug: str, pdf: bytes) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from reportgen.compute import DirectorSection, IndicatorResult, Report
 from reportgen.html_memo import HtmlMemo
 from reportgen.job_order import fingerprints
+from reportgen.link_check import LinkTargets
 from reportgen.rag import Band
 from reportgen.section_markup import SectionDigests
 from reportgen.templating import make_environment
@@ -31,6 +32,7 @@ class Renderer:
         self.language = html_language(report.locale)
         # Each section as the pack renders it, and as each director's pack does.
         self.sections = SectionDigests()
+        self.links = LinkTargets()  # the pack's ids and internal links
 
     def _pack_chunks(self, report: Report, document_title: str, **extra: object) -> Iterator[str]:
         template = self.environment.get_template("pack.html")
@@ -48,7 +50,8 @@ class Renderer:
     def pack_chunks(self) -> Iterator[str]:
         """The whole pack, piece by piece as it is rendered (to write, never held whole)."""
         report = self.report
-        return self.sections.read_pack(self._pack_chunks(report, f"{report.title} - {report.period.label}"))
+        chunks = self._pack_chunks(report, f"{report.title} - {report.period.label}")
+        return self.links.read(self.sections.read_pack(chunks))
 
     def pack_html(self) -> str:
         """The whole pack."""
