@@ -24,6 +24,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from reportgen.errors import ReportgenWarning
 from reportgen.main import build
 
 TESTS = Path(__file__).resolve().parent
@@ -277,8 +278,13 @@ def test_a_project_template_cannot_fetch_outside_its_folder(tmp_path: Path, list
         ),
         encoding="utf-8",
     )
-    pack = build(project, out=tmp_path / "out").output_dir
+    with pytest.warns(ReportgenWarning) as warned:
+        pack = build(project, out=tmp_path / "out").output_dir
     assert listener.connections == []
+    # Each network URL written in the template is named, at its line, as never fetched.
+    said = sorted(str(warning.message) for warning in warned)
+    assert len(said) == 4 and all("is never fetched" in message for message in said), said
+    assert [message.split(": warning:")[0].rsplit(":", 1)[1] for message in said] == ["2", "3", "3", "5"]
     for pdf in pdf_files(pack):
         assert_no_attachments(pdf)
         reader = pypdf.PdfReader(pdf)

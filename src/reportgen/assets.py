@@ -30,6 +30,7 @@ HREF_ATTRIBUTE = re.compile(r"""(?<=\s)href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'
 # A URL with a scheme (data:, https:), a fragment, an absolute path, or Jinja in it: not a
 # template folder's file named as written.
 NOT_A_TEMPLATE_FILE = re.compile(r"^([a-z][a-z0-9+.-]*:|#|/)|\{[{%#]", re.IGNORECASE)
+NETWORK_URL = re.compile(r"^(https?:)?//", re.IGNORECASE)
 MAX_INLINED_BYTES = 5 * 1024 * 1024  # a cover photo, say; as large as a template may be
 
 
@@ -45,12 +46,17 @@ class Reference:
         return source.count("\n", 0, self.start) + 1
 
 
-def _urls(pattern: re.Pattern[str], text: str, offset: int = 0) -> Iterator[Reference]:
+def _all_urls(pattern: re.Pattern[str], text: str, offset: int = 0) -> Iterator[Reference]:
     for match in pattern.finditer(text):
         group = next(index for index in range(match.re.groups, 0, -1) if match[index] is not None)
-        url = match[group]
-        if url.strip() and not NOT_A_TEMPLATE_FILE.search(url.strip()):
-            yield Reference(offset + match.start(group), offset + match.end(group), url)
+        yield Reference(offset + match.start(group), offset + match.end(group), match[group])
+
+
+def _urls(pattern: re.Pattern[str], text: str, offset: int = 0) -> Iterator[Reference]:
+    for reference in _all_urls(pattern, text, offset):
+        url = reference.url.strip()
+        if url and not NOT_A_TEMPLATE_FILE.search(url):
+            yield reference
 
 
 def references(source: str) -> list[Reference]:
@@ -58,6 +64,17 @@ def references(source: str) -> list[Reference]:
     found = [*_urls(CSS_URL, source), *_urls(SRC_ATTRIBUTE, source)]
     for link in LINK_ELEMENT.finditer(source):
         found += _urls(HREF_ATTRIBUTE, link[0], link.start())
+    return sorted(found, key=lambda reference: reference.start)
+
+
+def network_references(source: str) -> list[Reference]:
+    """Every URL in a template that a PDF would have to fetch from the network: an image,
+    a font or a stylesheet by `http(s)://` or `//`."""
+    found = [*_all_urls(CSS_URL, source), *_all_urls(SRC_ATTRIBUTE, source)]
+    for link in LINK_ELEMENT.finditer(source):
+        if "stylesheet" in link[0].lower():
+            found += _all_urls(HREF_ATTRIBUTE, link[0], link.start())
+    found = [reference for reference in found if NETWORK_URL.match(reference.url.strip())]
     return sorted(found, key=lambda reference: reference.start)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from jinja2 import Environment, TemplateSyntaxError
 
-from reportgen.assets import missing_assets
-from reportgen.errors import TEMPLATE_SUFFIXES, ProblemLog
+from reportgen.assets import missing_assets, network_references
+from reportgen.errors import TEMPLATE_SUFFIXES, ProblemLog, ReportgenWarning, display_path
 from reportgen.inputfile import InputFileError, read_input
 from reportgen.template_folders import template_search_path
 
@@ -50,3 +51,10 @@ def check_templates(folder: Path, log: ProblemLog) -> None:
         base = path.parent.resolve() if path.suffix.lower() == ".css" else None
         for line, message in missing_assets(source, folders, base):
             log.add(path, line, message)
+        for reference in network_references(source):
+            message = (
+                f"{display_path(path)}:{reference.line_in(source)}: warning: {reference.url.strip()!r} "
+                "is never fetched (rendering reads nothing from the network): the PDFs are made "
+                "without it; put the file in templates/ and name it there"
+            )
+            warnings.warn(ReportgenWarning(message), stacklevel=2)
