@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from reportgen.template_folders import builtin_templates_dir
+
 
 def display_path(path: Path) -> str:
     """A path as the user would type it: relative to the working folder when inside it."""
@@ -61,12 +63,17 @@ def template_problem(error: BaseException) -> Problem | None:
     while it renders (an undefined variable in a project's override, say), so the user
     is pointed at their template rather than at reportgen. None: not from a template.
     """
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(TEMPLATE_SUFFIXES)]
+    if not frames:
+        return None
+    # The innermost line of a project's own template, if one is on the way: an error
+    # inside a built-in template (a macro called with a missing argument) is the call's.
+    builtin = builtin_templates_dir().resolve()
+    own = [f for f in frames if not Path(f.filename).resolve().is_relative_to(builtin)]
+    frame = (own or frames)[-1]
     detail = " ".join(str(error).split())[:500]
-    for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if frame.filename.endswith(TEMPLATE_SUFFIXES):
-            message = f"template error: {type(error).__name__}: {detail}"
-            return Problem(display_path(Path(frame.filename)), frame.lineno, message)
-    return None
+    message = f"template error: {type(error).__name__}: {detail}"
+    return Problem(display_path(Path(frame.filename)), frame.lineno, message)
 
 
 def describe_failure(error: BaseException) -> str:
