@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -350,3 +351,15 @@ def test_the_html_kept_from_the_last_build_is_never_stale(project: Path) -> None
         for page in pages:
             assert (cached / page).read_text() == (made / page).read_text(), (number, page)
     assert "<p>Ours</p>" in (cached / "fragments" / "A1.html").read_text()
+
+
+def test_a_changed_module_of_reportgen_changes_every_key(tmp_path: Path) -> None:
+    """Stored pages and HTML are never served to other code, even under the same version."""
+    from reportgen import cache
+
+    package = tmp_path / "reportgen"
+    shutil.copytree(Path(cache.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    digest = cache.code_digest.__wrapped__  # not the memo of this process's own
+    assert digest(package) == cache.code_digest()
+    (package / "formatting.py").write_text((package / "formatting.py").read_text() + "\n# changed\n")
+    assert digest(package) != cache.code_digest()

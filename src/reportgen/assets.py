@@ -10,15 +10,19 @@ expression is fetched as written, by the PDFs alone).
 from __future__ import annotations
 
 import base64
+import html
 import mimetypes
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
+from urllib.parse import unquote
 
 from jinja2.ext import Extension
 
+from reportgen.errors import quoted
 from reportgen.template_folders import is_template_file
 
 # `url(x)`, `url('x')`, `url("x")` in CSS.
@@ -27,6 +31,10 @@ CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'"()\s]+)\1\s*\)""")
 SRC_ATTRIBUTE = re.compile(r"""(?<=\s)src\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 LINK_ELEMENT = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
 HREF_ATTRIBUTE = re.compile(r"""(?<=\s)href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+# A <link> whose href the page loads (a stylesheet, an icon), not one it only names.
+LOADED_LINK = re.compile(r"""\srel\s*=\s*["']?[^"'>]*\b(stylesheet|icon)\b""", re.IGNORECASE)
+# Text whose URLs nothing loads: Jinja, HTML and CSS comments, and scripts.
+NOT_LOADED = re.compile(r"\{#.*?#\}|<!--.*?-->|/\*.*?\*/|<script\b.*?</script\s*>", re.IGNORECASE | re.DOTALL)
 # A URL with a scheme (data:, https:), a fragment, an absolute path, or Jinja in it: not a
 # template folder's file named as written.
 NOT_A_TEMPLATE_FILE = re.compile(r"^([a-z][a-z0-9+.-]*:|#|/)|\{[{%#]", re.IGNORECASE)
@@ -36,77 +44,91 @@ MAX_INLINED_BYTES = 5 * 1024 * 1024  # a cover photo, say; as large as a templat
 
 @dataclass(frozen=True)
 class Reference:
-    """A relative URL written in a template: where its text is, and what it names."""
+    """A URL written in a template: where its text is, what it says, and whether it is an
+    attribute's unquoted value."""
 
     start: int
     end: int
     url: str
+    bare: bool = False
 
     def line_in(self, source: str) -> int:
         return source.count("\n", 0, self.start) + 1
 
 
-def _all_urls(pattern: re.Pattern[str], text: str, offset: int = 0) -> Iterator[Reference]:
+def _urls(pattern: re.Pattern[str], text: str, offset: int = 0) -> Iterator[Reference]:
     for match in pattern.finditer(text):
         group = next(index for index in range(match.re.groups, 0, -1) if match[index] is not None)
-        yield Reference(offset + match.start(group), offset + match.end(group), match[group])
+        bare = pattern is not CSS_URL and group == 3
+        yield Reference(offset + match.start(group), offset + match.end(group), match[group], bare)
 
 
-def _urls(pattern: re.Pattern[str], text: str, offset: int = 0) -> Iterator[Reference]:
-    for reference in _all_urls(pattern, text, offset):
-        url = reference.url.strip()
-        if url and not NOT_A_TEMPLATE_FILE.search(url):
-            yield reference
+def _loaded(source: str) -> list[Reference]:
+    """Every URL a template has loaded, as written: CSS `url()`s, `src` attributes, and the
+    hrefs of stylesheet and icon `<link>`s; none in a comment or a script."""
+    found = [*_urls(CSS_URL, source), *_urls(SRC_ATTRIBUTE, source)]
+    for link in LINK_ELEMENT.finditer(source):
+        if LOADED_LINK.search(link[0]):
+            found += _urls(HREF_ATTRIBUTE, link[0], link.start())
+    skipped = [(match.start(), match.end()) for match in NOT_LOADED.finditer(source)]
+    starts = [start for start, _end in skipped]
+
+    def loaded(reference: Reference) -> bool:
+        at = bisect_right(starts, reference.start) - 1
+        return at < 0 or reference.start >= skipped[at][1]
+
+    return sorted(filter(loaded, found), key=lambda reference: reference.start)
 
 
 def references(source: str) -> list[Reference]:
-    """Every relative URL in a template: CSS `url()`s, `src` attributes, `<link href>`s."""
-    found = [*_urls(CSS_URL, source), *_urls(SRC_ATTRIBUTE, source)]
-    for link in LINK_ELEMENT.finditer(source):
-        found += _urls(HREF_ATTRIBUTE, link[0], link.start())
-    return sorted(found, key=lambda reference: reference.start)
+    """Every relative URL a template has loaded (see _loaded)."""
+    return [r for r in _loaded(source) if r.url.strip() and not NOT_A_TEMPLATE_FILE.search(r.url.strip())]
 
 
 def network_references(source: str) -> list[Reference]:
-    """Every URL in a template that a PDF would have to fetch from the network: an image,
-    a font or a stylesheet by `http(s)://` or `//`."""
-    found = [*_all_urls(CSS_URL, source), *_all_urls(SRC_ATTRIBUTE, source)]
-    for link in LINK_ELEMENT.finditer(source):
-        if "stylesheet" in link[0].lower():
-            found += _all_urls(HREF_ATTRIBUTE, link[0], link.start())
-    found = [reference for reference in found if NETWORK_URL.match(reference.url.strip())]
-    return sorted(found, key=lambda reference: reference.start)
+    """Every URL a template has loaded from the network: `http(s)://` or `//`."""
+    return [r for r in _loaded(source) if NETWORK_URL.match(r.url.strip())]
 
 
 def template_file(url: str, folders: list[Path], base: Path | None = None) -> Path | None:
     """The file a relative URL names in the template folders (searched in order), if it
-    is one and lies inside them; `base`, a stylesheet's folder, is tried first."""
-    relative = url.strip().split("?")[0].split("#")[0]
+    is one and lies inside them; `base`, a stylesheet's folder, is tried first. The URL
+    is read as a browser reads it: `&amp;` and `%20` decoded."""
+    relative = unquote(html.unescape(url.strip()).split("?")[0].split("#")[0])
     for folder in ([base] if base is not None else []) + folders:
-        path = (folder / relative).resolve()
-        if is_template_file(path, folders if folder is base else [folder]):
-            return path
+        try:
+            path = (folder / relative).resolve()
+            if is_template_file(path, folders if folder is base else [folder]):
+                return path
+        except (OSError, ValueError):  # a name too long, a NUL: no such file
+            continue
     return None
 
 
-def _data_uri(path: Path, folders: list[Path]) -> str:
+def _data_uri(path: Path, folders: list[Path], inlining: frozenset[Path]) -> str:
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     data = path.read_bytes()
     if kind == "text/css":  # a linked stylesheet: its own images travel inside it too
-        data = inline_assets(data.decode("utf-8", "replace"), folders, path.parent).encode("utf-8")
+        css = data.decode("utf-8", "replace")
+        data = inline_assets(css, folders, path.parent, inlining | {path}).encode("utf-8")
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def inline_assets(source: str, folders: list[Path], base: Path | None = None) -> str:
+def inline_assets(
+    source: str, folders: list[Path], base: Path | None = None, inlining: frozenset[Path] = frozenset()
+) -> str:
     """The template with each relative URL of a template folder's file made a data: URI
-    (a URL that names no such file, or a file too large, is left as written)."""
+    (a URL that names no such file, a file too large, or a stylesheet already being
+    written into another, `inlining`, is left as written)."""
     pieces: list[str] = []
     position = 0
-    for reference in references(source) if base is None else _urls(CSS_URL, source):
+    for reference in references(source):
         path = template_file(reference.url, folders, base)
-        if path is None or path.stat().st_size > MAX_INLINED_BYTES:
+        if path is None or path in inlining or path.stat().st_size > MAX_INLINED_BYTES:
             continue
-        pieces += [source[position : reference.start], _data_uri(path, folders)]
+        fragment = reference.url.strip().partition("#")[2]  # an SVG's view, say
+        uri = _data_uri(path, folders, inlining) + (f"#{fragment}" if fragment else "")
+        pieces += [source[position : reference.start], f'"{uri}"' if reference.bare else uri]
         position = reference.end
     return "".join(pieces) + source[position:]
 
@@ -118,21 +140,21 @@ def missing_assets(source: str, folders: list[Path], base: Path | None = None) -
         path = template_file(reference.url, folders, base)
         if path is None:
             yield reference.line_in(source), (
-                f"{reference.url.strip()!r} names no file in the templates folder"
-                + _did_you_mean(reference.url.strip(), folders)
+                f"{quoted(reference.url.strip())} names no file in the templates folder"
+                + _did_you_mean(reference.url.strip(), folders[0])
                 + "; a template's images, fonts and stylesheets must be files inside it"
             )
         elif path.stat().st_size > MAX_INLINED_BYTES:
             size = path.stat().st_size / 1024 / 1024
             yield reference.line_in(source), (
-                f"{reference.url.strip()!r} is {size:.1f} MB; an image, font or stylesheet "
+                f"{quoted(reference.url.strip())} is {size:.1f} MB; an image, font or stylesheet "
                 f"of the pack may be at most {MAX_INLINED_BYTES // 1024 // 1024} MB"
             )
 
 
-def _did_you_mean(url: str, folders: list[Path]) -> str:
+def _did_you_mean(url: str, folder: Path) -> str:
     """` (did you mean 'logo.png'?)` for a URL with a typo in a file's name, else ''."""
-    files = {path.relative_to(folders[0]).as_posix() for path in folders[0].rglob("*") if path.is_file()}
+    files = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
     close = get_close_matches(url, sorted(files), n=1, cutoff=0.8)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -142,4 +164,10 @@ class InlineAssets(Extension):
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         folders: list[Path] = getattr(self.environment, "asset_folders", [])
-        return inline_assets(source, folders) if folders else source
+        if not folders:
+            return source
+        # A stylesheet's own folder first, as the check does (template_check): written
+        # for a <link>, its URLs are relative to it.
+        css = filename is not None and filename.lower().endswith(".css")
+        base = Path(filename).parent.resolve() if filename is not None and css else None
+        return inline_assets(source, folders, base)

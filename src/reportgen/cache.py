@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -37,12 +38,23 @@ def _assets_digest(project_templates: Path | None) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def code_digest(package: Path = Path(__file__).parent) -> str:
+    """A hash of reportgen's own modules: a changed module (a checkout between releases,
+    a patched install) is a changed version, whatever `__version__` says."""
+    digest = hashlib.sha256()
+    for path in sorted(package.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 class RenderCache:
     """Renders stored as files named by the hash of their inputs.
 
     A key covers the director's rendered HTML (data, comments, settings, templates'
     output, CSS), the template folders' files, the PDF variant, and the versions of
-    reportgen and WeasyPrint, so a stored render can only be served for identical input.
+    reportgen (and its modules' code) and WeasyPrint, so a stored render can only be
+    served for identical input.
     """
 
     def __init__(self, folder: Path | None, project_templates: Path | None) -> None:
@@ -51,6 +63,7 @@ class RenderCache:
             [
                 CACHE_FORMAT,
                 __version__,
+                code_digest(),
                 version("weasyprint"),
                 str(pdf.PDF_VARIANT),  # read now: a variant set after import counts
                 _assets_digest(project_templates) if folder is not None else "",

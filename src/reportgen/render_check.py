@@ -16,7 +16,7 @@ def _consume(chunks: Iterable[str]) -> None:
 
 def render_problems(renderer: Renderer) -> list[Problem]:
     """The template errors that rendering the pack, each director's pack, the fragments
-    and their index raises, each once, in that order.
+    and their index raises, the first at each template line, in that order.
 
     An error from outside the templates is a bug, and is raised as it is.
     """
@@ -49,7 +49,8 @@ def render_problems(renderer: Renderer) -> list[Problem]:
             problem = template_problem(error)
             if problem is None:
                 raise
-            if problem not in problems:
+            # Once a line: the same error for each director would differ only in its data.
+            if all((problem.file, problem.line) != (p.file, p.line) for p in problems):
                 problems.append(problem)
     return problems
 

@@ -1,0 +1,59 @@
+"""A template's own files written into it as data: URIs: which URLs count, and how they are found."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from reportgen.assets import inline_assets, references, template_file
+from reportgen.templating import make_environment
+
+
+def _urls(source: str) -> list[str]:
+    return [reference.url for reference in references(source)]
+
+
+def test_only_urls_a_page_loads_count_not_comments_scripts_or_named_links() -> None:
+    source = (
+        '{# <img src="a.png"> #}<!-- <img src="b.png"> -->\n'
+        '<style>/* url(c.png) */ p { background: url(f.png) }\n'
+        '</style><script>var src = "d.png"</script><img src="e.png"> <img src={{ x }}.png>\n'
+        '<link rel="alternate" href="report.pdf"><link rel="stylesheet" href="s.css">\n'
+        '<link rel=icon href=i.png>'
+        '<img src="https://example.org/n.png"> <img src="data:image/png;base64,AA=="> <a href="g.png">g</a>'
+    )
+    assert _urls(source) == ["f.png", "e.png", "s.css", "i.png"]
+
+
+def test_a_url_is_read_as_a_browser_reads_it(tmp_path: Path) -> None:
+    (tmp_path / "my logo.png").write_bytes(b"png")
+    (tmp_path / "a&b.png").write_bytes(b"png")
+    assert template_file("my%20logo.png", [tmp_path]) == tmp_path / "my logo.png"
+    assert template_file("a&amp;b.png?v=2#top", [tmp_path]) == tmp_path / "a&b.png"
+    assert template_file("x" * 300 + ".png", [tmp_path]) is None  # a name too long: no such file
+    assert template_file("../outside.png", [tmp_path / "sub"]) is None
+
+
+def test_data_uris_are_quoted_where_the_url_was_not_and_keep_a_fragment(tmp_path: Path) -> None:
+    (tmp_path / "logo.svg").write_bytes(b"<svg/>")
+    data = base64.b64encode(b"<svg/>").decode()
+    assert inline_assets("<img src=logo.svg>", [tmp_path]) == f'<img src="data:image/svg+xml;base64,{data}">'
+    svg = f"data:image/svg+xml;base64,{data}"
+    assert inline_assets("<img src='logo.svg#up'>", [tmp_path]) == f"<img src='{svg}#up'>"
+
+
+def test_a_stylesheet_that_links_itself_is_written_in_once(tmp_path: Path) -> None:
+    (tmp_path / "a.css").write_text('@import url("a.css"); p { color: red }')
+    written = inline_assets('<link rel="stylesheet" href="a.css">', [tmp_path])
+    css = base64.b64decode(written.split("base64,")[1].split('"')[0]).decode()
+    assert css == '@import url("a.css"); p { color: red }'
+
+
+def test_an_included_stylesheet_s_urls_are_its_own_folder_s_first(tmp_path: Path) -> None:
+    (tmp_path / "css" / "img").mkdir(parents=True)
+    (tmp_path / "css" / "img" / "bg.png").write_bytes(b"png")
+    (tmp_path / "css" / "extra.css").write_text("p { background: url(img/bg.png) }")
+    (tmp_path / "page.html").write_text('<style>{% include "css/extra.css" %}</style>')
+    page = make_environment(tmp_path, "en_GB").get_template("page.html").render()
+    png = base64.b64encode(b"png").decode()
+    assert page == f"<style>p {{ background: url(data:image/png;base64,{png}) }}</style>"
