@@ -89,16 +89,19 @@ class Renderer:
         self.sections.read_director(director.slug, html)
         return html
 
+    def _fragment(self, director: DirectorSection, result: IndicatorResult) -> str:
+        # Like the director's own pack, a fragment sees the report narrowed to its director.
+        report = replace(self.report, directors=(director,))
+        template = self.environment.get_template("fragment.html")
+        return template.render(report=report, result=result, language=self.language)
+
     def director_fragments(self, director: DirectorSection) -> dict[str, str]:
         """Each of a director's indicators as a self-contained block for pasting into a
-        web page, by file stem. Like the director's own pack, a fragment is rendered
-        with the report narrowed to its director."""
-        report = replace(self.report, directors=(director,))
+        web page, by file stem."""
         results = {result.fragment_stem: result for result in director.indicators}
-        template = self.environment.get_template("fragment.html")
 
         def render(stem: str) -> str:
-            return template.render(report=report, result=results[stem], language=self.language)
+            return self._fragment(director, results[stem])
 
         if self.memo is None:
             return {stem: render(stem) for stem in results}
@@ -110,9 +113,9 @@ class Renderer:
         return {stem: html for d in directors for stem, html in self.director_fragments(d).items()}
 
     def fragment_html(self, result: IndicatorResult) -> str:
-        """One indicator's fragment."""
-        director = next(d for d in self.report.directors if any(i is result for i in d.indicators))
-        return self.director_fragments(director)[result.fragment_stem]
+        """One indicator's fragment (the indicator is one of the report's)."""
+        director = next(d for d in self.report.directors if result.code in {i.code for i in d.indicators})
+        return self._fragment(director, result)
 
     def fragments_index_name(self) -> str:
         """The preview page's file name in fragments/: `index.html`, unless a code claims it."""
@@ -123,7 +126,7 @@ class Renderer:
         """fragments/index.html, piece by piece: every fragment previewed, with its HTML
         and a copy button (at 1,000 indicators, 19 MB: better not held whole).
 
-        `fragments` are the fragments' HTML by file stem, if already rendered."""
+        `fragments` are every fragment's HTML by file stem, if already rendered."""
         shown = fragments if fragments is not None else self.fragments()
         fragments_shown = [(result, shown[result.fragment_stem]) for result in self.report.indicators]
         template = self.environment.get_template("fragments_index.html")
