@@ -16,13 +16,13 @@ def _urls(source: str) -> list[str]:
 def test_only_urls_a_page_loads_count_not_comments_scripts_or_named_links() -> None:
     source = (
         '{# <img src="a.png"> #}<!-- <img src="b.png"> -->\n'
-        '<style>/* url(c.png) */ p { background: url(f.png) }\n'
+        '<style>/* url(c.png) */ @import "h.css"; p { background: url(f.png) }\n'
         '</style><script>var src = "d.png"</script><img src="e.png"> <img src={{ x }}.png>\n'
         '<link rel="alternate" href="report.pdf"><link rel="stylesheet" href="s.css">\n'
         '<link rel=icon href=i.png>'
         '<img src="https://example.org/n.png"> <img src="data:image/png;base64,AA=="> <a href="g.png">g</a>'
     )
-    assert _urls(source) == ["f.png", "e.png", "s.css", "i.png"]
+    assert _urls(source) == ["h.css", "f.png", "e.png", "s.css", "i.png"]
 
 
 def test_a_url_is_read_as_a_browser_reads_it(tmp_path: Path) -> None:

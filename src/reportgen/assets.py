@@ -27,6 +27,8 @@ from reportgen.template_folders import is_template_file
 
 # `url(x)`, `url('x')`, `url("x")` in CSS.
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'"()\s]+)\1\s*\)""")
+# `@import "x"` or `@import 'x'` in CSS (`@import url(x)` is a url()).
+CSS_IMPORT = re.compile(r"""@import\s+(['"])([^'"]+)\1""", re.IGNORECASE)
 # `src="x"`, `src='x'` or `src=x` in a tag, and a <link> element (its href is found inside).
 SRC_ATTRIBUTE = re.compile(r"""(?<=\s)src\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 LINK_ELEMENT = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
@@ -59,14 +61,15 @@ class Reference:
 def _urls(pattern: re.Pattern[str], text: str, offset: int = 0) -> Iterator[Reference]:
     for match in pattern.finditer(text):
         group = next(index for index in range(match.re.groups, 0, -1) if match[index] is not None)
-        bare = pattern is not CSS_URL and group == 3
+        bare = pattern in (SRC_ATTRIBUTE, HREF_ATTRIBUTE) and group == 3
         yield Reference(offset + match.start(group), offset + match.end(group), match[group], bare)
 
 
 def _loaded(source: str) -> list[Reference]:
-    """Every URL a template has loaded, as written: CSS `url()`s, `src` attributes, and the
-    hrefs of stylesheet and icon `<link>`s; none in a comment or a script."""
-    found = [*_urls(CSS_URL, source), *_urls(SRC_ATTRIBUTE, source)]
+    """Every URL a template has loaded, as written: CSS `url()`s and `@import`s, `src`
+    attributes, and the hrefs of stylesheet and icon `<link>`s; none in a comment or a
+    script."""
+    found = [*_urls(CSS_URL, source), *_urls(CSS_IMPORT, source), *_urls(SRC_ATTRIBUTE, source)]
     for link in LINK_ELEMENT.finditer(source):
         if LOADED_LINK.search(link[0]):
             found += _urls(HREF_ATTRIBUTE, link[0], link.start())
