@@ -61,3 +61,14 @@ def test_a_pack_whose_links_all_lead_somewhere_gives_no_warning(tmp_path: Path) 
         result = CliRunner().invoke(cli, [*command, "--project", str(GOOD)])
         assert result.exit_code == 0, result.output
         assert result.stderr == "", command
+
+
+def test_the_front_carries_every_id_its_html_links_to_however_quoted() -> None:
+    """The pack's front puts on its slot pages the ids it links to, read as the link check
+    reads them (not only `href="#..."`)."""
+    from reportgen.front_job import _linked_anchors
+    from reportgen.layout_jobs import SectionLayout
+
+    layout = SectionLayout(("", ""), frozenset(), (("director-ann", "a1"), ("b2", "c3")))
+    html = "<a href='#a1'>A1</a> <a href=#b2>B2</a> <a href=\"#director-ann\">Ann</a>"
+    assert _linked_anchors(html, {"ann": layout}) == {"ann": (("a1",), ("b2",))}

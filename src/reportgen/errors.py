@@ -71,17 +71,18 @@ def template_problem(error: BaseException) -> Problem | None:
     builtin = builtin_templates_dir().resolve()
     own = [f for f in frames if not Path(f.filename).resolve().is_relative_to(builtin)]
     frame = (own or frames)[-1]
-    detail = " ".join(str(error).split())[:500]
-    message = f"template error: {type(error).__name__}: {detail}"
-    return Problem(display_path(Path(frame.filename)), frame.lineno, message)
+    return Problem(display_path(Path(frame.filename)), frame.lineno, f"template error: {_one_line(error)}")
+
+
+def _one_line(error: BaseException) -> str:
+    """`Kind: message`, the message on one line and cut to 500 characters."""
+    return f"{type(error).__name__}: {' '.join(str(error).split())[:500]}"
 
 
 def describe_failure(error: BaseException) -> str:
     """One line for an unexpected exception: where in a template it arose, if it did."""
     problem = template_problem(error)
-    if problem is not None:
-        return str(problem)
-    return f"reportgen: internal error: {type(error).__name__}: {' '.join(str(error).split())[:500]}"
+    return str(problem) if problem is not None else f"reportgen: internal error: {_one_line(error)}"
 
 
 class ReportgenWarning(UserWarning):

@@ -3,17 +3,16 @@ are known (or taken from the cache), while the workers still write their PDFs.""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 
 from reportgen.cache import RenderCache
 from reportgen.layout_jobs import SectionLayout, lay_out_front, section_anchor
+from reportgen.link_check import LinkTargets
 from reportgen.pdf_front import SLOT_PAGE
 from reportgen.render import Renderer
 from reportgen.workers import RenderPool
 
 FrontTask = Callable[[], tuple[bytes, bytes]]
-LINK = re.compile(r'href="#([^"]+)"')  # how the templates link to an id (and count its page)
 
 
 def _linked_anchors(html: str, layouts: dict[str, SectionLayout]) -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -21,7 +20,7 @@ def _linked_anchors(html: str, layouts: dict[str, SectionLayout]) -> dict[str, t
     contents of indicators, say): put on the slot, their page numbers and links come
     out right. Only those: most ids are linked from nowhere, and each costs the front's
     layout."""
-    linked = set(LINK.findall(html))
+    linked = LinkTargets.linked_from(html)
     anchors = {}
     for slug, layout in layouts.items():
         linked_here = linked - {section_anchor(slug)}  # the first slot has that id itself

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from reportgen.compute import Report
 from reportgen.errors import ReportgenWarning, display_path
+from reportgen.layout_jobs import section_anchor
 
 # A tag's id (or name), or a link, in any of HTML's three ways of quoting: one pass.
 ATTRIBUTE = re.compile(r"""\s(id|name|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
@@ -48,6 +49,14 @@ class LinkTargets:
             elif value.startswith("#"):
                 self.links[value[1:]] = None
 
+    @classmethod
+    def linked_from(cls, text: str) -> set[str]:
+        """The #fragments a whole HTML text links to."""
+        links = cls()
+        for _chunk in links.read([text]):
+            pass
+        return set(links.links)
+
     def dead(self) -> list[str]:
         """The fragments linked to that no element has as its id, in order."""
         return [link for link in self.links if link and link not in self.targets]
@@ -55,7 +64,7 @@ class LinkTargets:
 
 def warn_about_dead_links(links: LinkTargets, report: Report, templates: Path) -> None:
     """One warning per dead link of the pack (the first few), naming the template to fix."""
-    sections = {f"director-{director.slug}": director.name for director in report.directors}
+    sections = {section_anchor(director.slug): director.name for director in report.directors}
     dead = links.dead()
     for target in dead[:SHOWN]:
         if target in sections:
