@@ -57,3 +57,22 @@ def test_an_included_stylesheet_s_urls_are_its_own_folder_s_first(tmp_path: Path
     page = make_environment(tmp_path, "en_GB").get_template("page.html").render()
     png = base64.b64encode(b"png").decode()
     assert page == f"<style>p {{ background: url(data:image/png;base64,{png}) }}</style>"
+
+
+def test_every_srcset_candidate_and_preloaded_link_counts() -> None:
+    source = (
+        '<img src=a.png srcset="b.png 2x, c.png, d.png 640w,e.png">'
+        "<picture><source srcset='f.png'></picture><img srcset=g.png>"
+        '<link rel=preload as=image href=h.png><link rel="modulepreload" href="m.js">'
+        '<img srcset="data:image/png;base64,AA== 1x, https://example.org/n.png 3x, i.png 2x">'
+    )
+    assert _urls(source) == ["a.png", "b.png", "c.png", "d.png", "e.png", "f.png", "g.png", "h.png", "i.png"]
+
+
+def test_srcset_candidates_are_written_in_with_their_descriptors(tmp_path: Path) -> None:
+    (tmp_path / "logo.png").write_bytes(b"1x")
+    (tmp_path / "logo@2x.png").write_bytes(b"2x")
+    one, two = (f"data:image/png;base64,{base64.b64encode(data).decode()}" for data in (b"1x", b"2x"))
+    written = inline_assets('<img src="logo.png" srcset="logo.png 1x, logo@2x.png 2x" alt="">', [tmp_path])
+    assert written == f'<img src="{one}" srcset="{one} 1x, {two} 2x" alt="">'
+    assert inline_assets("<img srcset=logo@2x.png>", [tmp_path]) == f'<img srcset="{two}">'

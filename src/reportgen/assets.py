@@ -29,12 +29,8 @@ from reportgen.template_folders import is_template_file
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'"()\s]+)\1\s*\)""")
 # `@import "x"` or `@import 'x'` in CSS (`@import url(x)` is a url()).
 CSS_IMPORT = re.compile(r"""@import\s+(['"])([^'"]+)\1""", re.IGNORECASE)
-# `src="x"`, `src='x'` or `src=x` in a tag, and a <link> element (its href is found inside).
-SRC_ATTRIBUTE = re.compile(r"""(?<=\s)src\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
-LINK_ELEMENT = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
-HREF_ATTRIBUTE = re.compile(r"""(?<=\s)href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
-# A <link> whose href the page loads (a stylesheet, an icon), not one it only names.
-LOADED_LINK = re.compile(r"""\srel\s*=\s*["']?[^"'>]*\b(stylesheet|icon)\b""", re.IGNORECASE)
+# A <link> whose href the page loads (a stylesheet, an icon, a preload), not one it only names.
+LOADED_LINK = re.compile(r"""\srel\s*=\s*["']?[^"'>]*\b(stylesheet|icon|preload)\b""", re.IGNORECASE)
 # Text whose URLs nothing loads: Jinja, HTML and CSS comments, and scripts.
 NOT_LOADED = re.compile(r"\{#.*?#\}|<!--.*?-->|/\*.*?\*/|<script\b.*?</script\s*>", re.IGNORECASE | re.DOTALL)
 # A URL with a scheme (data:, https:), a fragment, an absolute path, or Jinja in it: not a
@@ -42,6 +38,19 @@ NOT_LOADED = re.compile(r"\{#.*?#\}|<!--.*?-->|/\*.*?\*/|<script\b.*?</script\s*
 NOT_A_TEMPLATE_FILE = re.compile(r"^([a-z][a-z0-9+.-]*:|#|/)|\{[{%#]", re.IGNORECASE)
 NETWORK_URL = re.compile(r"^(https?:)?//", re.IGNORECASE)
 MAX_INLINED_BYTES = 5 * 1024 * 1024  # a cover photo, say; as large as a template may be
+
+
+def _attribute(name: str) -> re.Pattern[str]:
+    """`name="x"`, `name='x'` or `name=x` in a tag: the value is group 1, 2 or 3."""
+    return re.compile(rf"""(?<=\s){name}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+
+
+SRC_ATTRIBUTE = _attribute("src")
+# The image candidates of an <img> or <source>, "a.png, b.png 2x" (read in _candidates).
+SRCSET_ATTRIBUTE = _attribute("srcset")
+# A <link> element, and its href (found inside it).
+LINK_ELEMENT = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+HREF_ATTRIBUTE = _attribute("href")
 
 
 @dataclass(frozen=True)
@@ -65,11 +74,36 @@ def _urls(pattern: re.Pattern[str], text: str, offset: int = 0) -> Iterator[Refe
         yield Reference(offset + match.start(group), offset + match.end(group), match[group], bare)
 
 
+def _candidates(source: str) -> Iterator[Reference]:
+    """The URL of each image candidate in `srcset` attributes, read as the HTML standard
+    reads them: a URL is a run of non-space characters (trailing commas not its own),
+    then descriptors ("2x", "640w") up to a comma."""
+    for match in SRCSET_ATTRIBUTE.finditer(source):
+        group = next(index for index in (3, 2, 1) if match[index] is not None)
+        value, offset, position = match[group], match.start(group), 0
+        while position < len(value):
+            while position < len(value) and (value[position].isspace() or value[position] == ","):
+                position += 1
+            start = position
+            while position < len(value) and not value[position].isspace():
+                position += 1
+            url = value[start:position].rstrip(",")
+            if url:
+                yield Reference(offset + start, offset + start + len(url), url, group == 3)
+            if value[start:position].endswith(","):
+                continue  # no descriptors after a URL that ends with a comma
+            depth = 0
+            while position < len(value) and not (value[position] == "," and depth == 0):
+                depth += {"(": 1, ")": -1}.get(value[position], 0)
+                position += 1
+
+
 def _loaded(source: str) -> list[Reference]:
     """Every URL a template has loaded, as written: CSS `url()`s and `@import`s, `src`
-    attributes, and the hrefs of stylesheet and icon `<link>`s; none in a comment or a
-    script."""
+    and `srcset` attributes, and the hrefs of stylesheet, icon and preload `<link>`s;
+    none in a comment or a script."""
     found = [*_urls(CSS_URL, source), *_urls(CSS_IMPORT, source), *_urls(SRC_ATTRIBUTE, source)]
+    found += _candidates(source)
     for link in LINK_ELEMENT.finditer(source):
         if LOADED_LINK.search(link[0]):
             found += _urls(HREF_ATTRIBUTE, link[0], link.start())
