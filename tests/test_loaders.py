@@ -231,3 +231,11 @@ def test_an_unreadable_value_is_reported_once_and_checking_goes_on() -> None:
         (1, "YAML reads '2012-02-30' as a date, and cannot make one of it"),
         (4, "duplicate key 'c'"),
     ]
+
+
+def test_a_value_written_as_an_alias_stands_where_the_alias_is() -> None:
+    from reportgen.yamlloader import Loader, parse
+
+    data, _problems = parse("a: &x {k: 1}\nb: *x\nlist:\n  - *x\n  - &y 2\n  - *y\n", Loader)
+    assert [data.nodes[key].line for key in ("a", "b")] == [1, 2]
+    assert [node.line for node in data["list"].nodes] == [4, 5, 6]

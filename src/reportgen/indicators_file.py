@@ -59,7 +59,8 @@ def load_indicators(path: Path, log: ProblemLog) -> IndicatorsFile:
         code = _declared(entry, "code")
         duplicate = code is not None and code in first_line
         if code is not None and duplicate:
-            line = entry.nodes["code"].line
+            # An entry written as an alias (`- *first`) is reported where the alias is.
+            line = entry.nodes["code"].line if node.line == entry.line else node.line
             log.add(path, line, f"duplicate code {describe(code)} (first on line {first_line[code]})")
         elif code is not None:
             first_line[code] = entry.nodes["code"].line

@@ -115,11 +115,16 @@ class _Composing(Composer, SafeConstructor, Resolver, _ParserMethods):
         self.alias_count = 0
         self.depth = 0
         self.problems: list[YamlProblem] = []  # found while building, each at its line
+        self.alias_lines: dict[tuple[int, int], int] = {}  # (collection, item or key): line
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
         if self.check_event(yaml.AliasEvent):
             self.alias_count += 1
+            # The alias gives back the anchored node itself, which knows only the
+            # anchor's line: where the alias was written is kept here, by its place.
+            place = index if isinstance(index, int) else id(index)
+            self.alias_lines[id(parent), place] = mark.line + 1
             if self.alias_count > MAX_ALIASES:
                 raise YamlLoadError(mark.line + 1, f"more than {MAX_ALIASES} aliases")
         # Checked here, before Python's own recursion limit would stop us less politely.
@@ -181,15 +186,21 @@ class _Composing(Composer, SafeConstructor, Resolver, _ParserMethods):
             else:
                 written_lines[key] = _line(key_node)
             result[key] = self.construct_object(value_node, deep=True)
-            result.nodes[key] = _node_info(value_node)
+            result.nodes[key] = self._item_info(node, id(key_node), value_node)
         return result
 
     def construct_line_sequence(self, node: yaml.SequenceNode) -> LineList:
         result = LineList(_line(node))
-        for child in node.value:
+        for index, child in enumerate(node.value):
             result.append(self.construct_object(child, deep=True))
-            result.nodes.append(_node_info(child))
+            result.nodes.append(self._item_info(node, index, child))
         return result
+
+    def _item_info(self, collection: yaml.Node, place: int, child: yaml.Node) -> Node:
+        """Where an item stood: the alias's line if it was written as one."""
+        info = _node_info(child)
+        info.line = self.alias_lines.get((id(collection), place), info.line)
+        return info
 
     def construct_exact_float(self, node: yaml.ScalarNode) -> Decimal | str:
         # YAML 1.1 floats include 1_000.5, 1e3 and .inf: keep them exact Decimals (the
