@@ -88,3 +88,24 @@ def test_build_with_a_relative_project_path(default_project: Path, monkeypatch) 
     result = CliRunner().invoke(cli, ["build", "--project", default_project.name])
     assert result.exit_code == 0, result.output
     assert (default_project / "output" / "2012-13-Q1" / "report.pdf").is_file()
+
+
+def test_a_build_never_replaces_the_project_folder(tmp_path: Path) -> None:
+    """A project kept in a folder named after its quarter, built with --out .., was
+    replaced by its own pack; so was one holding a folder named like the cache."""
+    import shutil
+
+    minimal = REPO / "tests" / "projects" / "good" / "minimal"
+    project = tmp_path / "2012-13-Q1"
+    shutil.copytree(minimal, project)
+    before = sorted(str(path.relative_to(project)) for path in project.rglob("*"))
+    runner = CliRunner()
+    result = runner.invoke(cli, ["build", "--project", str(project), "--out", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert "refusing to replace this folder: it holds the project itself" in result.output
+    cached = tmp_path / ".reportgen-cache" / "project"
+    shutil.copytree(minimal, cached)
+    result = runner.invoke(cli, ["build", "--project", str(cached), "--out", str(tmp_path), "--clear-cache"])
+    assert result.exit_code == 1, result.output
+    assert sorted(str(path.relative_to(project)) for path in project.rglob("*")) == before
+    assert (cached / "config" / "report.yaml").is_file()

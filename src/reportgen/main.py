@@ -9,7 +9,7 @@ from reportgen import cache
 from reportgen.cache import RenderCache
 from reportgen.chase import chase_list_csv
 from reportgen.compute import DirectorSection, Report, compute_report
-from reportgen.errors import ReportgenError, template_problem
+from reportgen.errors import ReportgenError, display_path, template_problem
 from reportgen.html_memo import HtmlMemo
 from reportgen.layout_jobs import EARLY_WORKERS, start_workers
 from reportgen.link_check import warn_about_dead_links
@@ -106,9 +106,22 @@ def _out_dir(root: Path, out: Path | str | None) -> Path:
     return Path(out) if out is not None else root / "output"
 
 
+def _refuse_to_replace_project(root: Path, replaced: Path) -> None:
+    """A folder the build replaces or deletes must not be the project or hold it: a
+    project kept in a folder named after its quarter, built with `--out ..`, was lost."""
+    project, folder = root.resolve(), replaced.resolve()
+    if folder == project or folder in project.parents:
+        raise ReportgenError(
+            f"{display_path(replaced)}: refusing to replace this folder: it holds the project itself; "
+            "choose another output folder (--out)"
+        )
+
+
 def clear_cache(project_dir: Path | str = ".", out: Path | str | None = None) -> None:
     """Deletes the stored page layouts a build into OUT would reuse."""
-    cache.clear_cache(_out_dir(Path(project_dir), out))
+    folder = _out_dir(Path(project_dir), out)
+    _refuse_to_replace_project(Path(project_dir), folder / cache.CACHE_FOLDER)
+    cache.clear_cache(folder)
 
 
 def build(
@@ -142,6 +155,8 @@ def build(
         pool.keep(len(report.directors))  # fewer, if they have not
         out_dir = _out_dir(root, out)
         target = out_dir / chosen.code
+        _refuse_to_replace_project(root, target)
+        _refuse_to_replace_project(root, out_dir / cache.CACHE_FOLDER)
         cache_folder = out_dir / cache.CACHE_FOLDER if use_cache else None
         with PackWriter(target) as writer:
             try:
