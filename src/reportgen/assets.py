@@ -70,7 +70,7 @@ class Reference:
 def _urls(pattern: re.Pattern[str], text: str, offset: int = 0) -> Iterator[Reference]:
     for match in pattern.finditer(text):
         group = next(index for index in range(match.re.groups, 0, -1) if match[index] is not None)
-        bare = pattern in (SRC_ATTRIBUTE, HREF_ATTRIBUTE) and group == 3
+        bare = pattern in (SRC_ATTRIBUTE, SRCSET_ATTRIBUTE, HREF_ATTRIBUTE) and group == 3
         yield Reference(offset + match.start(group), offset + match.end(group), match[group], bare)
 
 
@@ -78,9 +78,8 @@ def _candidates(source: str) -> Iterator[Reference]:
     """The URL of each image candidate in `srcset` attributes, read as the HTML standard
     reads them: a URL is a run of non-space characters (trailing commas not its own),
     then descriptors ("2x", "640w") up to a comma."""
-    for match in SRCSET_ATTRIBUTE.finditer(source):
-        group = next(index for index in (3, 2, 1) if match[index] is not None)
-        value, offset, position = match[group], match.start(group), 0
+    for attribute in _urls(SRCSET_ATTRIBUTE, source):
+        value, offset, position = attribute.url, attribute.start, 0
         while position < len(value):
             while position < len(value) and (value[position].isspace() or value[position] == ","):
                 position += 1
@@ -89,7 +88,7 @@ def _candidates(source: str) -> Iterator[Reference]:
                 position += 1
             url = value[start:position].rstrip(",")
             if url:
-                yield Reference(offset + start, offset + start + len(url), url, group == 3)
+                yield Reference(offset + start, offset + start + len(url), url, attribute.bare)
             if value[start:position].endswith(","):
                 continue  # no descriptors after a URL that ends with a comma
             depth = 0
