@@ -143,6 +143,54 @@ def test_the_cache_serves_what_was_stored_and_nothing_damaged(tmp_path: Path) ->
     assert RenderCache(None, None).get(key) is None  # caching off
 
 
+def test_an_entry_renamed_to_another_key_is_not_served(tmp_path: Path) -> None:
+    cache = RenderCache(tmp_path / "cache", None)
+    first, second = cache.key("<p>first</p>"), cache.key("<p>second</p>")
+    cache.put(first, {}, [b"%PDF-first"])
+    (entry,) = (tmp_path / "cache").rglob("*.bin")
+    moved = tmp_path / "cache" / second[:2] / f"{second}.bin"
+    moved.parent.mkdir(exist_ok=True)
+    shutil.copyfile(entry, moved)  # an entry swapped by hand: valid, but another input's
+    assert cache.get(first) == ({}, [b"%PDF-first"])
+    assert cache.get(second) is None
+
+
+@pytest.mark.parametrize("blocker", ["cache folder", "shard folder", "entry"])
+def test_a_cache_that_cannot_store_is_a_warning_and_the_pack_is_built(tmp_path: Path, blocker: str) -> None:
+    from click.testing import CliRunner
+
+    from reportgen.cli import cli
+    from reportgen.job_order import FINGERPRINTS_KEY
+
+    project = make_project(tmp_path / "project", long=False)
+    out = tmp_path / "out"
+    cache = out / ".reportgen-cache"
+    # Each build stores the directors' fingerprints under one fixed key: block that.
+    entry = cache / FINGERPRINTS_KEY[:2] / f"{FINGERPRINTS_KEY}.bin"
+    if blocker == "cache folder":
+        out.mkdir()
+        cache.write_text("not a folder")
+    elif blocker == "shard folder":
+        cache.mkdir(parents=True)
+        entry.parent.write_text("not a folder")
+    else:
+        entry.mkdir(parents=True)
+    arguments = ["build", "--project", str(project), "--out", str(out)]
+    result = CliRunner().invoke(cli, arguments)
+    assert result.exit_code == 0, result.output
+    warning = f"{cache}: warning: cannot store renders in the cache"
+    assert result.stderr.count(warning) == 1, result.stderr
+    assert "Ann Lee" in text(out / "2012-13-Q1" / "report.pdf")
+
+
+def test_clearing_a_cache_replaced_by_a_file_removes_the_file(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", long=False)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / ".reportgen-cache").write_text("not a folder")
+    clear_cache(project, tmp_path / "out")
+    assert not (tmp_path / "out" / ".reportgen-cache").exists()
+
+
 def files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -9,15 +10,17 @@ import os
 import shutil
 import tempfile
 import time
+import warnings
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 from reportgen import __version__, pdf
+from reportgen.errors import ReportgenError, ReportgenWarning, display_path
 from reportgen.template_folders import template_search_path
 
 # Bump when what is stored, or how it is laid out, changes meaning.
-CACHE_FORMAT = "7"
+CACHE_FORMAT = "8"
 CACHE_FOLDER = ".reportgen-cache"
 # Entries no build has used for this long are deleted (a quarter's pack is rebuilt
 # within weeks; older layouts are for inputs that no longer exist).
@@ -59,6 +62,7 @@ class RenderCache:
 
     def __init__(self, folder: Path | None, project_templates: Path | None) -> None:
         self.folder = folder  # None: caching off
+        self._storing = folder is not None  # off after the folder refused a file
         self._salt = "\0".join(
             [
                 CACHE_FORMAT,
@@ -84,9 +88,12 @@ class RenderCache:
         try:
             path = self._path(key)
             data = path.read_bytes()
-            os.utime(path)  # in use: kept by prune()
+            with contextlib.suppress(OSError):  # a read-only cache still serves
+                os.utime(path)  # in use: kept by prune()
             size = int.from_bytes(data[:8], "big")
             header = json.loads(data[8 : 8 + size])
+            if header["key"] != key:
+                return None  # a file copied or renamed by hand: not this input's render
             blobs, offset = [], 8 + size
             for length in header["lengths"]:
                 blobs.append(data[offset : offset + length])
@@ -98,14 +105,26 @@ class RenderCache:
             return None
 
     def put(self, key: str, meta: dict[str, Any], blobs: list[bytes]) -> None:
-        """Stores blobs and their metadata as one file, replaced atomically."""
-        if self.folder is None:
-            return
-        header = json.dumps({"meta": meta, "lengths": [len(b) for b in blobs]}).encode()
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(path, b"".join([len(header).to_bytes(8, "big"), header, *blobs]))
+        """Stores blobs and their metadata as one file, replaced atomically.
 
+        The cache only saves time: a folder that cannot take the file (read-only, full,
+        a file in its place) is reported once and the build goes on without it.
+        """
+        if self.folder is None or not self._storing:
+            return
+        entry = {"key": key, "meta": meta, "lengths": [len(b) for b in blobs]}
+        header = json.dumps(entry).encode()
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(path, b"".join([len(header).to_bytes(8, "big"), header, *blobs]))
+        except OSError as error:
+            self._storing = False
+            message = (
+                f"{display_path(self.folder)}: warning: cannot store renders in the cache "
+                f"({error.strerror or error}); the next build will lay this one's out again"
+            )
+            warnings.warn(ReportgenWarning(message), stacklevel=2)
 
     def prune(self) -> None:
         """Deletes entries unused for KEEP_SECONDS, and temporary files left by a crash."""
@@ -136,4 +155,12 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def clear_cache(out: Path) -> None:
     """Deletes the render cache kept under an output folder."""
-    shutil.rmtree(out / CACHE_FOLDER, ignore_errors=True)
+    folder = out / CACHE_FOLDER
+    try:
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder)
+        else:
+            folder.unlink(missing_ok=True)  # a file or link in the cache's place
+    except OSError as error:
+        where = display_path(Path(error.filename) if error.filename else folder)
+        raise ReportgenError(f"{where}: cannot clear the render cache: {error.strerror or error}") from None
