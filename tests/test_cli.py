@@ -63,6 +63,15 @@ def test_unknown_option_is_a_usage_error() -> None:
     assert CliRunner().invoke(cli, ["build", "--colour"]).exit_code == 2
 
 
+def test_a_project_that_is_not_a_folder_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    for command in ("validate", "build"):
+        for project in (tmp_path / "missing", tmp_path / "file"):
+            result = CliRunner().invoke(cli, [command, "--project", str(project)])
+            assert result.exit_code == 2, result.output
+            assert "Invalid value for '--project'" in result.output
+
+
 def test_problems_are_listed_as_file_line_and_exit_1(default_project: Path) -> None:
     values = default_project / "data" / "values.csv"
     lines = values.read_text().splitlines()

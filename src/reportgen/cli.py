@@ -30,7 +30,7 @@ class PeriodType(click.ParamType[Period]):
 
 PROJECT = click.option(
     "--project",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True,
     help="The report project folder (config/, data/, templates/).",
