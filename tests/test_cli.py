@@ -118,3 +118,21 @@ def test_a_build_never_replaces_the_project_folder(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert sorted(str(path.relative_to(project)) for path in project.rglob("*")) == before
     assert (cached / "config" / "report.yaml").is_file()
+
+
+def test_a_file_or_link_in_the_pack_folder_s_place_is_kept(tmp_path: Path) -> None:
+    minimal = REPO / "tests" / "projects" / "good" / "minimal"
+    target = tmp_path / "out" / "2012-13-Q1"
+    target.parent.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for make, said in (
+        (lambda: target.write_text("notes"), "is a file"),
+        (lambda: target.symlink_to(elsewhere), "is a link"),
+    ):
+        target.unlink(missing_ok=True)
+        make()
+        result = CliRunner().invoke(cli, ["build", "--project", str(minimal), "--out", str(tmp_path / "out")])
+        assert result.exit_code == 1, result.output
+        assert f"{target}: {said}" in result.output
+    assert target.is_symlink() and list(elsewhere.iterdir()) == []

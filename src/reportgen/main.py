@@ -117,6 +117,21 @@ def _refuse_to_replace_project(root: Path, replaced: Path) -> None:
         )
 
 
+def _refuse_to_replace_other_than_a_pack(target: Path) -> None:
+    """The period folder is replaced whole: a file or a link in its place is the user's,
+    not a pack, and would be lost (a link's target would never get the pack)."""
+    if target.is_symlink():
+        raise ReportgenError(
+            f"{display_path(target)}: is a link, and the pack folder is replaced whole, so the "
+            "link would be lost: remove it, or build with --out where the pack should go"
+        )
+    if target.exists() and not target.is_dir():
+        raise ReportgenError(
+            f"{display_path(target)}: is a file, not a pack folder: move it, or choose another "
+            "output folder (--out)"
+        )
+
+
 def clear_cache(project_dir: Path | str = ".", out: Path | str | None = None) -> None:
     """Deletes the stored page layouts a build into OUT would reuse."""
     folder = _out_dir(Path(project_dir), out)
@@ -156,6 +171,7 @@ def build(
         out_dir = _out_dir(root, out)
         target = out_dir / chosen.code
         _refuse_to_replace_project(root, target)
+        _refuse_to_replace_other_than_a_pack(target)
         _refuse_to_replace_project(root, out_dir / cache.CACHE_FOLDER)
         cache_folder = out_dir / cache.CACHE_FOLDER if use_cache else None
         with PackWriter(target) as writer:
