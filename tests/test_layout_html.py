@@ -22,6 +22,7 @@ indicators:
   - {code: A2, title: Never measured, director: Zoë O'Brien, owner: Ann, polarity: bigger}
   - {code: A3, title: Talked about, director: Zoë O'Brien, owner: Ann, polarity: smaller,
      unit: "%", plans: [CBP]}
+  - {code: A4, title: Measured from October, director: Zoë O'Brien, owner: Ann, polarity: bigger}
   - {code: B1, title: Over, director: Bob Ray, owner: Bo, polarity: bigger}
 """
 VALUES = """\
@@ -39,6 +40,7 @@ A3,2012-09-30,Di,Sept note,"New <b>news</b>
 
 Second paragraph"
 B1,2012-09-30,Bo,Why,"Because"
+A4,2012-08-31,Ann,Plan,"Counting starts in October."
 """
 
 
@@ -112,6 +114,8 @@ def test_commentary_states(other_report: Report) -> None:
     blocks = {m[1]: m[2] for m in re.finditer(r'id="indicator-(\w+)"(.*?)</article>', html, re.S)}
     assert "Commentary missing" in blocks["A1"]
     assert "No data is available for Quarter 2 2012/13" in blocks["A2"]
+    a4 = blocks["A4"]  # no data, but commented on: both are said, the state first
+    assert a4.index("No data is available for Quarter 2 2012/13") < a4.index("Counting starts in October.")
     a3 = blocks["A3"]
     assert a3.index("Comment Subject: Sept note") < a3.index("Comment Subject: July note")
     assert "<p>New &lt;b&gt;news&lt;/b&gt;</p>" in a3 and "<p>Second paragraph</p>" in a3
