@@ -85,12 +85,6 @@ def test_problems_are_listed_as_file_line_and_exit_1(default_project: Path) -> N
     assert "values.csv:6: period_end: '2012-06-15' is not the last day of its month" in result.output
 
 
-def test_missing_project_folder_is_a_clean_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["validate", "--project", str(tmp_path / "nowhere")])
-    assert result.exit_code == 1
-    assert "not found" in result.output and "Traceback" not in result.output
-
-
 def test_build_with_a_relative_project_path(default_project: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     (default_project / "templates").mkdir()
     monkeypatch.chdir(default_project.parent)

@@ -61,6 +61,10 @@ def warnings_on_stderr() -> Iterator[None]:
                     )
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportgen")
 def cli() -> None:
@@ -77,8 +81,8 @@ def validate(project: Path, period: Period | None) -> None:
     with warnings_on_stderr():
         report = main.validate(project, period)
     click.echo(
-        f"{project}: OK, {len(report.indicators)} indicators, "
-        f"{len(report.directors)} directors, {report.period.label}"
+        f"{project}: OK, {_count(len(report.indicators), 'indicator')}, "
+        f"{_count(len(report.directors), 'director')}, {report.period.label}"
     )
 
 

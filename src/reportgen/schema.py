@@ -28,6 +28,8 @@ def describe(value: Any) -> str:
         return "a mapping" if isinstance(value, dict) else "a list"
     if isinstance(value, str):
         return quoted(value, 60)  # cut before quoting, so that no escape is cut in two
+    if isinstance(value, date):  # as written, not as Python's repr: 2012-01-01 (a date)
+        return f"{value.isoformat()} (a date)"
     shown = repr(value)
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
@@ -61,6 +63,8 @@ def _polarity(value: Any) -> Any:
             if words in (polarity.value, polarity.label.lower()):
                 return polarity
         raise ValueError(f"unknown polarity {describe(value)}: use bigger or smaller")
+    if isinstance(value, bool):  # yes, no, on, off
+        raise ValueError("YAML reads this as a boolean (yes, no, on, off); write bigger or smaller")
     return value
 
 
@@ -69,25 +73,25 @@ def _checked(number: Decimal) -> Decimal:
         return check_digits(number)
     except ValueError as error:
         written = str(number) if len(str(number)) <= 30 else str(number)[:27] + "..."
-        raise ValueError(f"tolerance {written} {error}") from None
+        raise ValueError(f"{written} {error}") from None
 
 
 def _tolerance(value: Any) -> Tolerance:
     if value is None:  # `tolerance:` with nothing after it
         raise ValueError("empty: write a number (5, 0.5) or a percentage (\"5%\"), or leave the key out")
     if isinstance(value, bool):
-        raise ValueError("tolerance must be a number or a percentage such as \"5%\"")
+        raise ValueError("YAML reads this as a boolean; write a number (5, 0.5) or a percentage (\"5%\")")
     if isinstance(value, int | Decimal):  # booleans were refused just above
         number = _checked(Decimal(value))
         if number < 0:
-            raise ValueError(f"tolerance {value} must be zero or more")
+            raise ValueError(f"{value} must be zero or more")
         return Tolerance(number)
     if isinstance(value, str):
         if match := PERCENT.match(value):
             return Tolerance(_checked(Decimal(match[1])), percent=True)
         if match := PLAIN_DECIMAL.match(value):
             return Tolerance(_checked(Decimal(match[1])))
-    raise ValueError(f"tolerance {describe(value)} must be a number (5, 0.5) or a percentage (\"5%\")")
+    raise ValueError(f"{describe(value)} must be a number (5, 0.5) or a percentage (\"5%\")")
 
 
 def _strip(value: Any) -> Any:
@@ -135,9 +139,9 @@ def _period(value: Any) -> Period | None:
     if value is None or isinstance(value, Period):
         return value
     if isinstance(value, date):  # period: 2012-06-30, which YAML reads as a date
-        raise ValueError(f"period must be a quarter such as \"2012-13-Q1\", not the date {value}")
+        raise ValueError(f"must be a quarter such as \"2012-13-Q1\", not the date {value}")
     if not isinstance(value, str):
-        raise ValueError(f"period must be text such as \"2012-13-Q1\", not {describe(value)}")
+        raise ValueError(f"must be text such as \"2012-13-Q1\", not {describe(value)}")
     return Period.parse(value)
 
 

@@ -85,7 +85,7 @@ def _message(data: Any, error: Any, known: Collection[str]) -> tuple[int | None,
         return line, f"{field}: the list is empty"
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "code":
         return line, (
-            f"code {describe(value)} must be letters, digits, spaces and ._()- "
+            f"code {describe(value)} must be letters A-Z, digits, spaces and ._()- "
             "starting with a letter or digit"
         )
     message = str(error["msg"]).removeprefix("Value error, ")
