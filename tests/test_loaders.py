@@ -62,8 +62,13 @@ def test_bom_and_crlf_are_fine(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("field", "written", "shown"),
-    [("code", "0123", "0123"), ("owner", "NO", "NO"), ("title", "2012-01-01", "2012-01-01"),
-     ("director", "~", "~"), ("code", "1.5", "1.5")],
+    [
+        ("code", "0123", "0123"),
+        ("owner", "NO", "NO"),
+        ("title", "2012-01-01", "2012-01-01"),
+        ("director", "~", "~"),
+        ("code", "1.5", "1.5"),
+    ],
 )
 def test_text_that_yaml_reads_as_another_type_must_be_quoted(
     tmp_path: Path, field: str, written: str, shown: str
@@ -76,15 +81,15 @@ def test_text_that_yaml_reads_as_another_type_must_be_quoted(
 
 
 def test_every_problem_is_reported_in_one_run(tmp_path: Path) -> None:
-    indicators = GOOD_INDICATOR + "    colour: red\n" + GOOD_INDICATOR.split("\n", 1)[1].replace(
-        "bigger", "upwards"
+    indicators = (
+        GOOD_INDICATOR + "    colour: red\n" + GOOD_INDICATOR.split("\n", 1)[1].replace("bigger", "upwards")
     )
     values = (
         "code,period_end,actual,target\n"
         "X1,2012-06-30,1,2\n"
         "X1,2012-06-30,3,4\n"
         "X1,2012-07-31,nan,1\n"
-        "X1,2012-08-31,\"1,000\",95%\n"
+        'X1,2012-08-31,"1,000",95%\n'
         "Y9,2012-02-30,1,1\n"
     )
     comments = "code,period_end,author,subject,text\nZZ,2012-06-30,A,S,T\n"
@@ -195,8 +200,15 @@ def test_yaml_reads_the_same_without_libyaml(tmp_path: Path) -> None:
     bad = REPO / "tests" / "projects" / "bad"
     names = [str(REPO / "config" / "indicators.yaml"), str(REPO / "config" / "report.yaml")]
     cases = (
-        "deep_nesting", "billion_laughs", "alias_bomb", "alias_cycle", "duplicate_key", "python_tag",
-        "syntax_colon", "syntax_tab", "two_documents",
+        "deep_nesting",
+        "billion_laughs",
+        "alias_bomb",
+        "alias_cycle",
+        "duplicate_key",
+        "python_tag",
+        "syntax_colon",
+        "syntax_tab",
+        "two_documents",
     )
     names += sorted(str(path) for case in cases for path in (bad / f"yaml_{case}").rglob("*.yaml"))
     assert len(names) == 2 + len(cases)
@@ -239,3 +251,32 @@ def test_a_value_written_as_an_alias_stands_where_the_alias_is() -> None:
     data, _problems = parse("a: &x {k: 1}\nb: *x\nlist:\n  - *x\n  - &y 2\n  - *y\n", Loader)
     assert [data.nodes[key].line for key in ("a", "b")] == [1, 2]
     assert [node.line for node in data["list"].nodes] == [4, 5, 6]
+
+
+def test_a_problem_merged_into_two_entries_is_reported_once(tmp_path: Path) -> None:
+    indicators = """\
+indicators:
+  - &first
+    code: "X1"
+    title: T
+    director: D
+    owner: 5
+    polarity: bigger
+  - <<: *first
+    code: "X2"
+"""
+    root = write_project(tmp_path, indicators, GOOD_VALUES)
+    assert _problems_as_listed(root) == [
+        "config/indicators.yaml:6: owner: YAML reads '5' as the number 5; quote it: owner: \"5\""
+    ]
+
+
+def test_a_quote_left_open_is_named_not_called_malformed(tmp_path: Path) -> None:
+    # The field runs on to the end of the file, past the csv module's field limit.
+    comments = (
+        'code,period_end,author,subject,text\nX1,2012-06-30,O,S,"Opened, never closed ' + "and on " * 20000
+    )
+    root = write_project(tmp_path, GOOD_INDICATOR, GOOD_VALUES, comments)
+    assert _problems_as_listed(root) == [
+        'data/comments.csv:2: a field runs on past 131,072 characters, as when a closing quote (") is missing'
+    ]

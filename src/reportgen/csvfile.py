@@ -35,6 +35,9 @@ class Row:
 
 def _decode(path: Path, raw: bytes, log: ProblemLog) -> str | None:
     """The file's text; never guesses an encoding, so never shows replacement characters."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: FF FE begins both
+        log.add(path, None, f"saved as UTF-32; {HOW_TO_SAVE}")
+        return None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         log.add(path, None, f"saved as UTF-16 (\"Unicode Text\"); {HOW_TO_SAVE}")
         return None
@@ -146,6 +149,15 @@ def read_csv(path: Path, columns: tuple[str, ...], log: ProblemLog) -> Iterator[
     return _rows(path, reader, lines, names, log)
 
 
+def _csv_problem(error: csv.Error) -> str:
+    """The csv module's complaint in the user's words."""
+    if "field larger than field limit" in str(error):
+        # Usually an opening quote never closed, which runs the field on to the end.
+        limit = csv.field_size_limit()
+        return f"a field runs on past {limit:,} characters, as when a closing quote (\") is missing"
+    return f"malformed CSV: {error}"
+
+
 def _rows(path: Path, reader: Any, lines: _Lines, names: list[str], log: ProblemLog) -> Iterator[Row]:
     while True:
         line = reader.line_num + 1
@@ -155,13 +167,14 @@ def _rows(path: Path, reader: Any, lines: _Lines, names: list[str], log: Problem
         except StopIteration:
             return
         except csv.Error as error:
+            problem = _csv_problem(error)
             if _ends_on_its_last_line(lines.record):
-                log.add(path, line, f"malformed CSV: {error}")
+                log.add(path, line, problem)
                 continue  # the reader goes on at the next physical line, the next record's start
             # A quoted field may run on over the following lines: where the next record
             # starts would be a guess, and a wrong guess would report good rows as bad.
             rest = "" if next(lines, None) is None else "; the lines after it are not checked"
-            log.add(path, line, f"malformed CSV: {error}{rest}")
+            log.add(path, line, f"{problem}{rest}")
             return
         if _blank(record):
             continue
