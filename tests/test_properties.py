@@ -156,6 +156,12 @@ def test_clean_text_is_idempotent_and_visible(text: str) -> None:
     cleaned = clean_text(text)
     assert clean_text(cleaned) == cleaned
     assert not set(cleaned) & HIDDEN
+    # Noncharacters (U+FFFE, U+FDD0...) are an HTML parse error: never passed through.
+    assert not [ch for ch in cleaned if 0xFDD0 <= ord(ch) <= 0xFDEF or ord(ch) & 0xFFFE == 0xFFFE]
+
+
+def test_noncharacters_are_dropped() -> None:
+    assert clean_text("a\ufffeb\uffff\ufdd0c\U0010ffff") == "abc"
 
 
 @FAST

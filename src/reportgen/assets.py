@@ -186,6 +186,27 @@ def missing_assets(source: str, folders: list[Path], base: Path | None = None) -
                 f"{quoted(reference.url.strip())} is {size:.1f} MB; an image, font or stylesheet "
                 f"of the pack may be at most {MAX_INLINED_BYTES // 1024 // 1024} MB"
             )
+        elif (problem := _unreadable_image(path)) is not None:
+            yield reference.line_in(source), f"{quoted(reference.url.strip())} {problem}"
+
+
+def _unreadable_image(path: Path) -> str | None:
+    """Why a raster image is unfit, or None: WeasyPrint silently leaves out an image it
+    cannot decode (a renamed file) and draws what it can of a damaged one (a truncated
+    download)."""
+    kind = mimetypes.guess_type(path.name)[0] or ""
+    if not kind.startswith("image/") or kind == "image/svg+xml":
+        return None
+    from PIL import Image, UnidentifiedImageError  # only when a template names an image
+
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except UnidentifiedImageError:  # its message repeats the path
+        return "is not an image WeasyPrint can read (its bytes are no image format)"
+    except (OSError, SyntaxError, ValueError) as error:  # damaged: truncated, bad checksum
+        return f"is a damaged image ({' '.join(str(error).split())[:120]}); save it again"
+    return None
 
 
 def _did_you_mean(url: str, folder: Path) -> str:

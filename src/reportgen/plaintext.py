@@ -16,8 +16,16 @@ LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n\n", "\x85": "\n"})
 ASCII_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
+def _noncharacter(ch: str) -> bool:
+    """U+FDD0-FDEF and the last two of each plane: never text, and an HTML parse error."""
+    code = ord(ch)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+
+
 def _visible(ch: str) -> bool:
-    return ch in "\n\t" or (unicodedata.category(ch) not in ("Cc", "Cs") and ch not in HIDDEN)
+    if ch in "\n\t":
+        return True
+    return unicodedata.category(ch) not in ("Cc", "Cs") and ch not in HIDDEN and not _noncharacter(ch)
 
 
 def clean_text(text: str) -> str:

@@ -23,8 +23,11 @@ def check_templates(folder: Path, log: ProblemLog) -> None:
     template (an image, a font, a stylesheet) that names no file there: the pack would
     be made without it.
     """
-    if not folder.is_dir():
+    if folder.exists() and not folder.is_dir():
+        log.add(folder, None, "is a file; a project's own templates go in a folder of that name")
         return
+    if not folder.is_dir():
+        return  # none: the built-in templates alone
     # The same syntax as the real environment; parsing needs no loader.
     parser = Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     inside = folder.resolve()
