@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import date
 from decimal import Decimal
 from difflib import get_close_matches
@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from reportgen.errors import ProblemLog
 from reportgen.plaintext import clean_line
@@ -61,7 +62,7 @@ def _unknown_key(key: Any, known: Collection[str]) -> str:
     return f"unknown key {describe(key)}" + (f" (did you mean '{close[0]}'?)" if close else "")
 
 
-def _message(data: Any, error: Any, known: Collection[str]) -> tuple[int | None, str]:
+def _message(data: Any, error: Any, known: Mapping[str, FieldInfo]) -> tuple[int | None, str]:
     loc = tuple(error["loc"])
     field = ".".join(str(part) for part in loc) or "file"
     line, value, text = _locate(data, loc)
@@ -73,6 +74,8 @@ def _message(data: Any, error: Any, known: Collection[str]) -> tuple[int | None,
     if kind == "string_type" and isinstance(value, LineDict | LineList):
         return line, f"{field}: must be text, not a {'mapping' if isinstance(value, dict) else 'list'}"
     if kind == "string_type" and value is None and not (text or "").strip():
+        if loc[-1] in known and known[str(loc[-1])].default == "":  # optional text: unit
+            return line, f'{field}: empty, which YAML reads as null; write a value, or {loc[-1]}: "" for none'
         return line, f"{field}: empty; write a value (in quotes if it is text)"
     if kind == "string_type":
         shown = text if text is not None else describe(value)
