@@ -84,6 +84,12 @@ def _message(data: Any, error: Any, known: Mapping[str, FieldInfo]) -> tuple[int
         return line, f"{field}: YAML reads {shown!r} as {_yaml_kind(value)}; quote it: {key}\"{shown}\""
     if kind == "list_type":
         return line, f"{field}: must be a list such as [A, B], not {_shape(value)}"
+    if kind in ("too_long", "string_too_long"):
+        limit = error.get("ctx", {}).get("max_length")
+        if isinstance(value, str | list):
+            counted = "items" if isinstance(value, list) else "characters"
+            return line, f"{field}: {len(value)} {counted}, more than the {limit} allowed"
+        return line, f"{field}: longer than the {limit} allowed"
     if kind == "too_short" and isinstance(value, list):
         return line, f"{field}: the list is empty"
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "code":
