@@ -130,3 +130,39 @@ def test_a_file_or_link_in_the_pack_folder_s_place_is_kept(tmp_path: Path) -> No
         assert result.exit_code == 1, result.output
         assert f"{target}: {said}" in result.output
     assert target.is_symlink() and list(elsewhere.iterdir()) == []
+
+
+def test_a_build_stopped_by_sigterm_leaves_the_previous_pack_and_no_staging(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    command = [
+        sys.executable,
+        "-m",
+        "reportgen",
+        "build",
+        "--project",
+        str(REPO),
+        "--out",
+        str(out),
+        "--no-cache",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=300)
+    pack = out / "2012-13-Q1"
+    before = {path: path.read_bytes() for path in pack.rglob("*") if path.is_file()}
+    running = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not list(out.glob(".2012-13-Q1.*.new")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.5)  # into the layout, which takes seconds
+    running.send_signal(signal.SIGTERM)
+    _, stderr = running.communicate(timeout=60)
+    assert running.returncode == 128 + signal.SIGTERM, stderr
+    assert b"Traceback" not in stderr
+    assert [path.name for path in out.iterdir()] == ["2012-13-Q1"]  # no staging folder left
+    assert {path: path.read_bytes() for path in pack.rglob("*") if path.is_file()} == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import warnings
 from collections.abc import Iterator
@@ -129,12 +130,28 @@ def build(
     click.echo(f"Wrote {len(result.files)} files to {result.output_dir}")
 
 
+STOPPED = 128 + signal.SIGTERM  # the exit status of a build stopped by SIGTERM
+_stop_requested = False
+
+
+def _stop(_signal_number: int, _frame: object) -> None:
+    global _stop_requested
+    _stop_requested = True
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second kill ends it outright
+    raise SystemExit(STOPPED)
+
+
 def main() -> None:
     """The console entry point: expected problems are ReportgenErrors that click reports;
     anything else is a bug, still shown as one line rather than a traceback."""
+    # A build stopped by `kill` (a scheduler, a CI timeout) unwinds as Ctrl-C does: its
+    # staging folder removed, its workers ended, the previous pack left as it was.
+    signal.signal(signal.SIGTERM, _stop)
     try:
         cli()
     except Exception as error:  # the last resort, deliberately broad
+        if _stop_requested:  # the stop, raised inside an import, came back as its error
+            sys.exit(STOPPED)
         from reportgen.errors import describe_failure
 
         click.echo(describe_failure(error), err=True)
