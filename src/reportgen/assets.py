@@ -23,6 +23,7 @@ from urllib.parse import unquote
 from jinja2.ext import Extension
 
 from reportgen.errors import quoted
+from reportgen.html_attributes import UNQUOTED, attribute_pattern, value_group
 from reportgen.template_folders import is_template_file
 
 # `url(x)`, `url('x')`, `url("x")` in CSS.
@@ -40,17 +41,12 @@ NETWORK_URL = re.compile(r"^(https?:)?//", re.IGNORECASE)
 MAX_INLINED_BYTES = 5 * 1024 * 1024  # a cover photo, say; as large as a template may be
 
 
-def _attribute(name: str) -> re.Pattern[str]:
-    """`name="x"`, `name='x'` or `name=x` in a tag: the value is group 1, 2 or 3."""
-    return re.compile(rf"""(?<=\s){name}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
-
-
-SRC_ATTRIBUTE = _attribute("src")
+SRC_ATTRIBUTE = attribute_pattern("src")
 # The image candidates of an <img> or <source>, "a.png, b.png 2x" (read in _candidates).
-SRCSET_ATTRIBUTE = _attribute("srcset")
+SRCSET_ATTRIBUTE = attribute_pattern("srcset")
 # A <link> element, and its href (found inside it).
 LINK_ELEMENT = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
-HREF_ATTRIBUTE = _attribute("href")
+HREF_ATTRIBUTE = attribute_pattern("href")
 
 
 @dataclass(frozen=True)
@@ -68,9 +64,10 @@ class Reference:
 
 
 def _urls(pattern: re.Pattern[str], text: str, offset: int = 0) -> Iterator[Reference]:
+    is_attribute = pattern in (SRC_ATTRIBUTE, SRCSET_ATTRIBUTE, HREF_ATTRIBUTE)
     for match in pattern.finditer(text):
-        group = next(index for index in range(match.re.groups, 0, -1) if match[index] is not None)
-        bare = pattern in (SRC_ATTRIBUTE, SRCSET_ATTRIBUTE, HREF_ATTRIBUTE) and group == 3
+        group = value_group(match) if is_attribute else match.re.groups  # CSS: the URL is last
+        bare = is_attribute and group == UNQUOTED
         yield Reference(offset + match.start(group), offset + match.end(group), match[group], bare)
 
 

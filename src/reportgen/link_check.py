@@ -8,17 +8,17 @@ without page numbers, and links that go nowhere, in every output.
 from __future__ import annotations
 
 import html
-import re
 import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from reportgen.compute import Report
 from reportgen.errors import ReportgenWarning, display_path
+from reportgen.html_attributes import attribute_pattern, value_group
 from reportgen.layout_jobs import section_anchor
 
-# A tag's id (or name), or a link, in any of HTML's three ways of quoting: one pass.
-ATTRIBUTE = re.compile(r"""\s(id|name|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+# A tag's id (or name), or a link: one pass.
+ATTRIBUTE = attribute_pattern("id|name|href")
 SHOWN = 5  # dead links named in full; the rest are counted
 
 
@@ -43,7 +43,7 @@ class LinkTargets:
 
     def _scan(self, text: str) -> None:
         for match in ATTRIBUTE.finditer(text):
-            value = html.unescape(next(group for group in match.groups()[1:] if group is not None))
+            value = html.unescape(match[value_group(match)])
             if match[1].lower() != "href":
                 self.targets.add(value)
             elif value.startswith("#"):

@@ -1,0 +1,20 @@
+"""Attributes of HTML tags found in text by pattern, in any of HTML's three quotings."""
+
+from __future__ import annotations
+
+import re
+
+# The group of an attribute pattern's match that holds an unquoted value (name=x).
+UNQUOTED = 4
+
+
+def attribute_pattern(names: str) -> re.Pattern[str]:
+    """`name="x"`, `name='x'` or `name=x` for any of `names` (an alternation, "id|href"):
+    the name is group 1, the value group 2, 3 or UNQUOTED. An unquoted value ends where
+    the HTML standard ends it (at a space, a quote, `=`, `<`, `>` or a backtick)."""
+    return re.compile(rf"""(?<=\s)({names})\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+
+
+def value_group(match: re.Match[str]) -> int:
+    """Which group of an attribute pattern's match holds the value."""
+    return next(index for index in (2, 3, UNQUOTED) if match[index] is not None)
