@@ -200,10 +200,15 @@ def _unreadable_image(path: Path) -> str | None:
         with Image.open(path) as image:
             image.verify()
     except UnidentifiedImageError:  # its message repeats the path
-        return "is not an image WeasyPrint can read (its bytes are no image format)"
-    except (OSError, SyntaxError, ValueError) as error:  # damaged: truncated, bad checksum
-        return f"is a damaged image ({' '.join(str(error).split())[:120]}); save it again"
-    return None
+        reason = "its bytes are in no image format"
+    except Image.DecompressionBombError:
+        reason = "too many pixels to draw safely"
+    except (OSError, SyntaxError, ValueError) as error:  # truncated, a bad checksum
+        reason = " ".join(str(error).split())[:120]
+    else:
+        return None
+    # Which of the two a broken PNG gives depends on the Pillow plugins loaded: one message.
+    return f"is a damaged or unreadable image ({reason}); save it again from the original"
 
 
 def _did_you_mean(url: str, folder: Path) -> str:
