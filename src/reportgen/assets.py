@@ -188,27 +188,24 @@ def missing_assets(source: str, folders: list[Path], base: Path | None = None) -
 
 
 def _unreadable_image(path: Path) -> str | None:
-    """Why a raster image is unfit, or None: WeasyPrint silently leaves out an image it
-    cannot decode (a renamed file) and draws what it can of a damaged one (a truncated
-    download)."""
+    """Why WeasyPrint cannot read a raster image, or None. It opens one as this does,
+    and leaves out (with no more than a log line) one it cannot open: a renamed file,
+    a download that is an error page, a decompression bomb."""
     kind = mimetypes.guess_type(path.name)[0] or ""
     if not kind.startswith("image/") or kind == "image/svg+xml":
         return None
     from PIL import Image, UnidentifiedImageError  # only when a template names an image
 
     try:
-        with Image.open(path) as image:
-            image.verify()
+        with Image.open(path):
+            return None
     except UnidentifiedImageError:  # its message repeats the path
         reason = "its bytes are in no image format"
     except Image.DecompressionBombError:
         reason = "too many pixels to draw safely"
-    except (OSError, SyntaxError, ValueError) as error:  # truncated, a bad checksum
+    except (OSError, SyntaxError, ValueError) as error:  # a damaged header
         reason = " ".join(str(error).split())[:120]
-    else:
-        return None
-    # Which of the two a broken PNG gives depends on the Pillow plugins loaded: one message.
-    return f"is a damaged or unreadable image ({reason}); save it again from the original"
+    return f"is not an image WeasyPrint can read ({reason}); the pack would be made without it"
 
 
 def _did_you_mean(url: str, folder: Path) -> str:
