@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from reportgen import __version__
@@ -166,3 +167,22 @@ def test_a_build_stopped_by_sigterm_leaves_the_previous_pack_and_no_staging(tmp_
     assert b"Traceback" not in stderr
     assert [path.name for path in out.iterdir()] == ["2012-13-Q1"]  # no staging folder left
     assert {path: path.read_bytes() for path in pack.rglob("*") if path.is_file()} == before
+
+
+def test_a_warning_from_a_library_is_shown_once(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Replayed while still recording, it was recorded again onto the list being read:
+    a loop that used memory until the process was killed (Pillow's large-image warning)."""
+    import warnings
+
+    from reportgen.cli import warnings_on_stderr
+    from reportgen.errors import ReportgenWarning
+
+    shown: list[str] = []
+    monkeypatch.setattr(warnings, "showwarning", lambda message, *_: shown.append(str(message)))
+    with warnings_on_stderr():
+        warnings.warn("a library's warning", UserWarning, stacklevel=1)
+        warnings.warn(ReportgenWarning("x.html: warning: ours"), stacklevel=1)
+    assert shown == ["a library's warning"]
+    assert capsys.readouterr().err == "x.html: warning: ours\n"

@@ -13,6 +13,7 @@ import base64
 import html
 import mimetypes
 import re
+import warnings
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -188,21 +189,25 @@ def missing_assets(source: str, folders: list[Path], base: Path | None = None) -
 
 
 def _unreadable_image(path: Path) -> str | None:
-    """Why WeasyPrint cannot read a raster image, or None. It opens one as this does,
-    and leaves out (with no more than a log line) one it cannot open: a renamed file,
-    a download that is an error page, a decompression bomb."""
+    """Why WeasyPrint cannot use a raster image, or None. It opens one as this does,
+    and leaves out (with no more than a log line) one it cannot open: a renamed file, a
+    download that is an error page. One of more pixels than Pillow calls safe would take
+    gigabytes to draw."""
     kind = mimetypes.guess_type(path.name)[0] or ""
     if not kind.startswith("image/") or kind == "image/svg+xml":
         return None
     from PIL import Image, UnidentifiedImageError  # only when a template names an image
 
     try:
-        with Image.open(path):
-            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path):
+                return None
     except UnidentifiedImageError:  # its message repeats the path
         reason = "its bytes are in no image format"
-    except Image.DecompressionBombError:
-        reason = "too many pixels to draw safely"
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        limit = (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000
+        return f"has more pixels than can be drawn safely (at most {limit} million); save it smaller"
     except (OSError, SyntaxError, ValueError) as error:  # a damaged header
         reason = " ".join(str(error).split())[:120]
     return f"is not an image WeasyPrint can read ({reason}); the pack would be made without it"

@@ -48,18 +48,18 @@ def warnings_on_stderr() -> Iterator[None]:
     """Prints each warning reportgen gives about the project, as `file: warning: ...`."""
     from reportgen.errors import ReportgenWarning
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ReportgenWarning)
-        try:
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ReportgenWarning)
             yield
-        finally:
-            for warning in caught:
-                if issubclass(warning.category, ReportgenWarning):
-                    click.echo(str(warning.message), err=True)
-                else:  # someone else's: shown as it would have been
-                    warnings.showwarning(
-                        warning.message, warning.category, warning.filename, warning.lineno
-                    )
+    finally:
+        # Shown once recording has ended: showwarning() inside it would record the
+        # warning again, onto the list being read, for ever.
+        for warning in caught:
+            if issubclass(warning.category, ReportgenWarning):
+                click.echo(str(warning.message), err=True)
+            else:  # someone else's: shown as it would have been
+                warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
 
 
 def _count(number: int, noun: str) -> str:
