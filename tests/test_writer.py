@@ -308,3 +308,66 @@ def test_a_full_disk_is_a_clean_error_however_the_file_is_written(
             pack.write_with("report.pdf", lambda stream: pdf.save(stream))
     monkeypatch.undo()
     assert snapshot(target) == before
+
+
+@pytest.fixture
+def sigterm_exits() -> Iterator[None]:
+    """SIGTERM handled as the command handles it: SystemExit(143)."""
+    import signal
+
+    def stop(_number: int, _frame: object) -> None:
+        raise SystemExit(143)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    yield
+    signal.signal(signal.SIGTERM, previous)
+
+
+def _sigterm_then(real: object) -> object:
+    """`real`, called after this process is sent SIGTERM (as a stop would land in it)."""
+    import signal
+
+    def stopped_during(*args: object, **kwargs: object) -> object:
+        os.kill(os.getpid(), signal.SIGTERM)
+        return real(*args, **kwargs)  # type: ignore[operator]
+
+    return stopped_during
+
+
+def test_a_stop_while_the_staging_folder_is_made_leaves_no_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sigterm_exits: None
+) -> None:
+    target = old_pack(tmp_path / "out")
+    before = snapshot(target)
+    monkeypatch.setattr(writer_module.os, "umask", _sigterm_then(os.umask))
+    with pytest.raises(SystemExit), PackWriter(target) as pack:
+        pack.write_text("report.json", "{}")
+    assert sorted(path.name for path in target.parent.iterdir()) == ["2012-13-Q1"]
+    assert snapshot(target) == before
+
+
+def test_a_stop_during_the_swap_comes_too_late_to_undo_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sigterm_exits: None
+) -> None:
+    target = old_pack(tmp_path / "out")
+    monkeypatch.setattr(writer_module, "swap_in", _sigterm_then(swap.swap_in))
+    with PackWriter(target) as pack:  # no SystemExit: the new pack is in place, whole
+        pack.write_text("report.json", "{}")
+    assert snapshot(target) == {"report.json": b"{}"}
+    assert sorted(path.name for path in target.parent.iterdir()) == ["2012-13-Q1"]
+
+
+def test_a_stop_during_a_failed_swap_is_delivered_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sigterm_exits: None
+) -> None:
+    target = old_pack(tmp_path / "out")
+    before = snapshot(target)
+
+    def failing(_staging: Path, _target: Path) -> None:
+        raise OSError(errno.EIO, "input/output error")
+
+    monkeypatch.setattr(writer_module, "swap_in", _sigterm_then(failing))
+    with pytest.raises(SystemExit), PackWriter(target) as pack:
+        pack.write_text("report.json", "{}")
+    assert snapshot(target) == before
+    assert sorted(path.name for path in target.parent.iterdir()) == ["2012-13-Q1"]

@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Any, BinaryIO, cast
 
 from reportgen.errors import ReportgenError, display_path
+from reportgen.stops import stops_held
 from reportgen.swap import lock_folder, remove, swap_in, tidy_up
 
 
@@ -58,6 +59,19 @@ class PackWriter:
         return ReportgenError(f"{where}: cannot {doing}: {error.strerror or error}")
 
     def __enter__(self) -> PackWriter:
+        try:
+            with stops_held():  # the staging folder made and known as one step
+                self._make_staging()
+        except BaseException:
+            # A stop can still land as the held signals are let through, after the
+            # folder is made: __exit__ will not run, so it is removed here.
+            if self.staging is not None:
+                remove(self.staging)
+            self._release()
+            raise
+        return self
+
+    def _make_staging(self) -> None:
         parent = self.target.parent
         try:
             parent.mkdir(parents=True, exist_ok=True)
@@ -71,9 +85,7 @@ class PackWriter:
             os.umask(umask)
             self.staging.chmod(0o777 & ~umask)
         except OSError as error:
-            self._release()
             raise self._fail("create the output folder", error) from None
-        return self
 
     def path(self, relative: str) -> Path:
         """Where a file of the pack goes; refuses any name that would leave the pack."""
@@ -143,9 +155,12 @@ class PackWriter:
         assert self.staging is not None
         try:
             if kind is not None:
-                remove(self.staging)
+                with stops_held():
+                    remove(self.staging)
                 return
-            self._swap_in(self.staging)
+            # The swap, and the removal of the previous pack, are never cut in two.
+            with stops_held(late_if_done=True):
+                self._swap_in(self.staging)
         finally:
             self._release()
 
