@@ -22,6 +22,10 @@ indicators:
     polarity: bigger
 """
 GOOD_VALUES = "code,period_end,actual,target\nX1,2012-06-30,1.50,2\n"
+TEXT_AFTER_QUOTE = (
+    "malformed CSV: text follows a cell's closing quote; "
+    'a " inside a quoted cell is written twice ("")'
+)
 
 
 def _problems(root: Path) -> list[str]:
@@ -128,9 +132,9 @@ def test_a_malformed_row_does_not_stop_the_check_of_the_rows_after_it(tmp_path: 
     )
     problems = _problems_as_listed(write_project(tmp_path, GOOD_INDICATOR, values))
     assert problems == [
-        "data/values.csv:2: malformed CSV: ',' expected after '\"'",
+        f"data/values.csv:2: {TEXT_AFTER_QUOTE}",
         "data/values.csv:3: unknown indicator code 'NOPE' (not in config/indicators.yaml)",
-        "data/values.csv:4: malformed CSV: ',' expected after '\"'",
+        f"data/values.csv:4: {TEXT_AFTER_QUOTE}",
         "data/values.csv:6: period_end: '2012-02-30' is not a real date",
     ]
 
@@ -147,7 +151,7 @@ def test_after_a_malformed_row_that_may_run_on_the_rest_is_not_guessed_at(tmp_pa
     values = "code,period_end,actual,target\n" + row + "\nNOPE,2012-02-30,1,1\n"
     problems = _problems_as_listed(write_project(tmp_path, GOOD_INDICATOR, values))
     assert problems == [
-        "data/values.csv:2: malformed CSV: ',' expected after '\"'; the lines after it are not checked"
+        f"data/values.csv:2: {TEXT_AFTER_QUOTE}; the lines after it are not checked"
     ]
 
 
@@ -278,5 +282,6 @@ def test_a_quote_left_open_is_named_not_called_malformed(tmp_path: Path) -> None
     )
     root = write_project(tmp_path, GOOD_INDICATOR, GOOD_VALUES, comments)
     assert _problems_as_listed(root) == [
-        'data/comments.csv:2: a field runs on past 131,072 characters, as when a closing quote (") is missing'
+        "data/comments.csv:2: malformed CSV: a cell runs on past 131,072 characters, "
+        'as when a closing quote (") is missing'
     ]

@@ -150,11 +150,22 @@ def read_csv(path: Path, columns: tuple[str, ...], log: ProblemLog) -> Iterator[
 
 
 def _csv_problem(error: csv.Error) -> str:
-    """The csv module's complaint in the user's words."""
-    if "field larger than field limit" in str(error):
+    """The csv module's complaint in the words of someone editing the file."""
+    said = str(error)
+    if "field larger than field limit" in said:
         # Usually an opening quote never closed, which runs the field on to the end.
         limit = csv.field_size_limit()
-        return f"a field runs on past {limit:,} characters, as when a closing quote (\") is missing"
+        return (
+            f"malformed CSV: a cell runs on past {limit:,} characters, "
+            'as when a closing quote (") is missing'
+        )
+    if said == "unexpected end of data":
+        return 'malformed CSV: a quoted cell opened here is never closed (a closing " is missing)'
+    if said == "',' expected after '\"'":
+        return (
+            "malformed CSV: text follows a cell's closing quote; a \" inside a quoted cell "
+            'is written twice ("")'
+        )
     return f"malformed CSV: {error}"
 
 

@@ -118,16 +118,17 @@ class ProblemLog:
 
     problems: list[Problem] = field(default_factory=list)
     per_file: dict[str, int] = field(default_factory=dict)
-    _seen: set[Problem] = field(default_factory=set)
+    _listed: set[Problem] = field(default_factory=set, init=False, repr=False)
 
     def add(self, file: Path | str, line: int | None, message: str) -> None:
         name = display_path(file) if isinstance(file, Path) else file
-        if Problem(name, line, message) in self._seen:
+        problem = Problem(name, line, message)
+        if problem in self._listed:
             return  # one problem met twice (a value merged into two entries with `<<: *a`)
-        self._seen.add(Problem(name, line, message))
         self.per_file[name] = self.per_file.get(name, 0) + 1
-        if self.per_file[name] <= MAX_PROBLEMS_PER_FILE:
-            self.problems.append(Problem(name, line, message))
+        if self.per_file[name] <= MAX_PROBLEMS_PER_FILE:  # past it only counted, not kept
+            self.problems.append(problem)
+            self._listed.add(problem)
 
     def raise_if_any(self) -> None:
         if not self.problems:
