@@ -28,6 +28,14 @@ def test_ids_and_links_are_read_wherever_the_chunks_cut_them() -> None:
         assert links.dead() == ["gone", "a&b"], size
 
 
+def test_an_unquoted_value_runs_to_a_space_or_the_tag_s_end() -> None:
+    """As an HTML parser reads it: `=` inside is kept (it was cut there)."""
+    links = LinkTargets()
+    "".join(links.read(['<p id=total=1>x</p><a href=#total=1>t</a> <a href=#x"y>q</a>']))
+    assert links.targets == {"total=1"}
+    assert list(links.links) == ["total=1", 'x"y']
+
+
 @pytest.fixture
 def project_without_section_ids(tmp_path: Path) -> Path:
     project = tmp_path / "project"

@@ -11,8 +11,9 @@ UNQUOTED = 4
 def attribute_pattern(names: str) -> re.Pattern[str]:
     """`name="x"`, `name='x'` or `name=x` for any of `names` (an alternation, "id|href"):
     the name is group 1, the value group 2, 3 or UNQUOTED. An unquoted value ends where
-    the HTML standard ends it (at a space, a quote, `=`, `<`, `>` or a backtick)."""
-    return re.compile(rf"""(?<=\s)({names})\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+    an HTML parser ends it, at a space or `>` (a quote, `=`, `<` or a backtick inside it is
+    a parse error, but kept in the value)."""
+    return re.compile(rf"""(?<=\s)({names})\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
 
 def value_group(match: re.Match[str]) -> int:
