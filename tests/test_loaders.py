@@ -285,3 +285,11 @@ def test_a_quote_left_open_is_named_not_called_malformed(tmp_path: Path) -> None
         "data/comments.csv:2: malformed CSV: a cell runs on past 131,072 characters, "
         'as when a closing quote (") is missing'
     ]
+
+
+def test_a_missing_project_folder_is_a_clean_error_from_the_library(tmp_path: Path) -> None:
+    from reportgen.errors import ReportgenError
+    from reportgen.main import validate
+
+    with pytest.raises(ReportgenError, match="project folder not found"):
+        validate(tmp_path / "nowhere")

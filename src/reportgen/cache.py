@@ -120,9 +120,12 @@ class RenderCache:
             _write_atomically(path, b"".join([len(header).to_bytes(8, "big"), header, *blobs]))
         except OSError as error:
             self._storing = False
+            reason = error.strerror or str(error)
+            if self.folder.exists() and not self.folder.is_dir():
+                reason = "a file is in the cache folder's place; delete it"
             message = (
                 f"{display_path(self.folder)}: warning: cannot store renders in the cache "
-                f"({error.strerror or error}); the next build will lay this one's out again"
+                f"({reason}); what this build lays out is not kept for the next"
             )
             warnings.warn(ReportgenWarning(message), stacklevel=2)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
@@ -28,7 +28,9 @@ def describe(value: Any) -> str:
         return "a mapping" if isinstance(value, dict) else "a list"
     if isinstance(value, str):
         return quoted(value, 60)  # cut before quoting, so that no escape is cut in two
-    if isinstance(value, date):  # as written, not as Python's repr: 2012-01-01 (a date)
+    if isinstance(value, datetime):  # as written, not as Python's repr
+        return f"{value.isoformat()} (a date and time)"
+    if isinstance(value, date):
         return f"{value.isoformat()} (a date)"
     shown = repr(value)
     return shown if len(shown) <= 60 else shown[:57] + "..."

@@ -88,13 +88,14 @@ def _message(data: Any, error: Any, known: Mapping[str, FieldInfo]) -> tuple[int
         limit = error.get("ctx", {}).get("max_length")
         if isinstance(value, str | list):
             counted = "items" if isinstance(value, list) else "characters"
-            return line, f"{field}: {len(value)} {counted}, more than the {limit} allowed"
+            size = len(value.strip()) if isinstance(value, str) else len(value)  # as checked
+            return line, f"{field}: {size} {counted}, more than the {limit} allowed"
         return line, f"{field}: longer than the {limit} allowed"
     if kind == "too_short" and isinstance(value, list):
         return line, f"{field}: the list is empty"
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "code":
         return line, (
-            f"code {describe(value)} must be letters A-Z, digits, spaces and ._()- "
+            f"code {describe(value)} must be letters (A-Z, a-z), digits, spaces and ._()- "
             "starting with a letter or digit"
         )
     message = str(error["msg"]).removeprefix("Value error, ")
