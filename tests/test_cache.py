@@ -178,7 +178,7 @@ def test_a_cache_that_cannot_store_is_a_warning_and_the_pack_is_built(tmp_path: 
     arguments = ["build", "--project", str(project), "--out", str(out)]
     result = CliRunner().invoke(cli, arguments)
     assert result.exit_code == 0, result.output
-    warning = f"{cache}: warning: cannot store renders in the cache"
+    warning = f"{cache}: warning: cannot keep laid-out pages for reuse"
     assert result.stderr.count(warning) == 1, result.stderr
     assert "Ann Lee" in text(out / "2012-13-Q1" / "report.pdf")
 

@@ -161,6 +161,7 @@ def test_a_build_stopped_by_sigterm_leaves_the_previous_pack_and_no_staging(tmp_
     while not list(out.glob(".2012-13-Q1.*.new")) and time.monotonic() < deadline:
         time.sleep(0.02)
     time.sleep(0.5)  # into the layout, which takes seconds
+    assert running.poll() is None, "the build ended before it could be stopped"
     running.send_signal(signal.SIGTERM)
     _, stderr = running.communicate(timeout=60)
     assert running.returncode == 128 + signal.SIGTERM, stderr

@@ -124,8 +124,9 @@ class RenderCache:
             if self.folder.exists() and not self.folder.is_dir():
                 reason = "a file is in the cache folder's place; delete it"
             message = (
-                f"{display_path(self.folder)}: warning: cannot store renders in the cache "
-                f"({reason}); what this build lays out is not kept for the next"
+                f"{display_path(self.folder)}: warning: cannot keep laid-out pages for reuse "
+                f"({reason}); the pack is complete, but builds are not quicker until this "
+                "folder can be written"
             )
             warnings.warn(ReportgenWarning(message), stacklevel=2)
 

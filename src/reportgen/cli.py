@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import warnings
@@ -147,6 +148,8 @@ def main() -> None:
     # A build stopped by `kill` (a scheduler, a CI timeout) unwinds as Ctrl-C does: its
     # staging folder removed, its workers ended, the previous pack left as it was.
     signal.signal(signal.SIGTERM, _stop)
+    # Not in the render pool's forked workers: theirs is the default (pool.stop ends them).
+    os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))
     try:
         cli()
     except Exception as error:  # the last resort, deliberately broad

@@ -123,7 +123,7 @@ def _refuse_to_replace_other_than_a_pack(target: Path) -> None:
     if target.is_symlink():
         raise ReportgenError(
             f"{display_path(target)}: is a link, and the pack folder is replaced whole, so the "
-            "link would be lost: remove it, or build with --out where the pack should go"
+            f"link would be lost: remove it, or build with --out naming the folder to hold {target.name}/"
         )
     if target.exists() and not target.is_dir():
         raise ReportgenError(

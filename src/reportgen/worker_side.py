@@ -114,7 +114,6 @@ def work(
     _end_with(parent)
     # Ctrl-C is the main process's to handle: it ends the workers (no trace from each).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the main process's handler: not here
     _results = sender = _Sender(results)
     if preload is not None:
         # Only a head start: if it fails, the first task that needs it fails the same
