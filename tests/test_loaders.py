@@ -293,3 +293,11 @@ def test_a_missing_project_folder_is_a_clean_error_from_the_library(tmp_path: Pa
 
     with pytest.raises(ReportgenError, match="project folder not found"):
         validate(tmp_path / "nowhere")
+
+
+def test_a_base_60_float_is_a_number_as_yaml_1_1_reads_it() -> None:
+    """`title: 1:30.5` is 90.5 to YAML 1.1, so a text field written so must be quoted."""
+    from reportgen.yamlloader import Loader, parse
+
+    data, _problems = parse("a: 1:30.5\nb: -190:20:30.15\nc: 1:30\n", Loader)
+    assert data == {"a": Decimal("90.5"), "b": Decimal("-685230.15"), "c": 90}

@@ -23,6 +23,7 @@ MAX_VALUES = 1_000_000  # values in the document once every alias is expanded
 MERGE_TAG = "tag:yaml.org,2002:merge"
 EXACT_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", re.ASCII)
 NOT_FINITE = re.compile(r"([-+]?)\.(inf|nan)", re.IGNORECASE)
+SEXAGESIMAL = re.compile(r"[-+]?[0-9]+(?::[0-5]?[0-9])+\.[0-9]*", re.ASCII)  # YAML 1.1's, "_" removed
 
 
 # What YAML 1.1 made of a plain scalar, by tag, for a value it could not make.
@@ -213,6 +214,12 @@ class _Composing(Composer, SafeConstructor, Resolver, _ParserMethods):
                 return Decimal(text)
             except InvalidOperation:
                 pass
+        if SEXAGESIMAL.fullmatch(text):  # 1:30.5, base 60 as YAML 1.1 reads it: 90.5
+            sign, digits = (-1, text[1:]) if text.startswith("-") else (1, text.lstrip("+"))
+            value = Decimal(0)
+            for part in digits.split(":"):
+                value = value * 60 + Decimal(part)
+            return sign * value
         return str(node.value)
 
 
