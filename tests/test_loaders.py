@@ -301,3 +301,14 @@ def test_a_base_60_float_is_a_number_as_yaml_1_1_reads_it() -> None:
 
     data, _problems = parse("a: 1:30.5\nb: -190:20:30.15\nc: 1:30\n", Loader)
     assert data == {"a": Decimal("90.5"), "b": Decimal("-685230.15"), "c": 90}
+
+
+def test_a_name_spelt_with_a_combining_accent_is_the_same_name(tmp_path: Path) -> None:
+    decomposed, composed = "Zoe\u0308 Ng", "Zo\u00eb Ng"
+    indicators = GOOD_INDICATOR.replace("director: D", f'director: "{decomposed}"') + (
+        f'  - {{code: "X2", title: T, director: "{composed}", owner: O, polarity: bigger}}\n'
+    )
+    report = f'title: Test Pack\nperiod: 2012-13-Q1\ndirectors: ["{composed}"]\n'
+    project, _ = load_project(write_project(tmp_path, indicators, GOOD_VALUES, report=report))
+    assert {indicator.director for indicator in project.indicators} == {composed}
+    assert project.settings.directors == [composed]

@@ -156,6 +156,7 @@ def test_clean_text_is_idempotent_and_visible(text: str) -> None:
     cleaned = clean_text(text)
     assert clean_text(cleaned) == cleaned
     assert not set(cleaned) & HIDDEN
+    assert unicodedata.is_normalized("NFC", cleaned)
     # Noncharacters (U+FFFE, U+FDD0...) are an HTML parse error: never passed through.
     assert not [ch for ch in cleaned if 0xFDD0 <= ord(ch) <= 0xFDEF or ord(ch) & 0xFFFE == 0xFFFE]
 

@@ -29,7 +29,8 @@ def _visible(ch: str) -> bool:
 
 
 def clean_text(text: str) -> str:
-    """Prose with line endings normalised and invisible control characters removed.
+    """Prose with line endings normalised, each letter in one spelling (NFC), and
+    invisible control characters removed.
 
     Tabs and newlines stay; spaces at the ends of lines go, so that a line holding only
     spaces still separates paragraphs.
@@ -37,7 +38,12 @@ def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(LINE_BREAKS)
     # Most comments are ASCII: one regex pass then, instead of a test per character.
     ascii_only = text.isascii()
-    kept = ASCII_CONTROLS.sub("", text) if ascii_only else "".join(filter(_visible, text))
+    if ascii_only:
+        kept = ASCII_CONTROLS.sub("", text)
+    else:
+        # One spelling of each letter (NFC): "Zoë" typed as e + U+0308 is the same
+        # director, and matches the same name in report.yaml, as a precomposed "ë".
+        kept = unicodedata.normalize("NFC", "".join(filter(_visible, text)))
     return "\n".join(line.rstrip() for line in kept.split("\n")).strip()
 
 
