@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.errors import ProjectError
+from reportgen.errors import ProjectError, ReportgenWarning
 from reportgen.project import load_project
 from reportgen.schema import Polarity, Tolerance
 
@@ -312,3 +312,23 @@ def test_a_name_spelt_with_a_combining_accent_is_the_same_name(tmp_path: Path) -
     project, _ = load_project(write_project(tmp_path, indicators, GOOD_VALUES, report=report))
     assert {indicator.director for indicator in project.indicators} == {composed}
     assert project.settings.directors == [composed]
+
+
+def test_a_listed_director_without_indicators_is_a_warning_and_the_rest_keep_their_order(
+    tmp_path: Path,
+) -> None:
+    indicators = GOOD_INDICATOR + '  - {code: "X2", title: T, director: E, owner: O, polarity: bigger}\n'
+    report = "title: Test Pack\nperiod: 2012-13-Q1\ndirectors: [Ee, Nobody Here, E, D]\n"
+    root = write_project(tmp_path, indicators, GOOD_VALUES, report=report)
+    with pytest.warns(ReportgenWarning) as warned:
+        project, period = load_project(root)
+    said = [str(warning.message).removeprefix(f"{root}/") for warning in warned]
+    assert said == [
+        "config/report.yaml:3: warning: directors: no indicator in config/indicators.yaml has the "
+        "director 'Ee' (did you mean 'E'?); the name is left out of the section order",
+        "config/report.yaml:3: warning: directors: no indicator in config/indicators.yaml has the "
+        "director 'Nobody Here'; the name is left out of the section order",
+    ]
+    from reportgen.compute import compute_report
+
+    assert [director.name for director in compute_report(project, period).directors] == ["E", "D"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import get_close_matches
 from pathlib import Path
 
-from reportgen.errors import ProblemLog
+from reportgen.errors import ProblemLog, ReportgenWarning, display_path
 from reportgen.names import fragment_stem, slugify
 from reportgen.plaintext import clean_line
 from reportgen.schema import IndicatorSchema, IndicatorsFileSchema, describe
@@ -72,15 +73,19 @@ def load_indicators(path: Path, log: ProblemLog) -> IndicatorsFile:
     return IndicatorsFile(indicators, codes, directors)
 
 
-def check_listed_directors(path: Path, listed: dict[str, int], declared: set[str], log: ProblemLog) -> None:
-    """Every director report.yaml lists must head some indicator: a misspelt name would
-    otherwise be dropped, and move their section without a word."""
+def check_listed_directors(path: Path, listed: dict[str, int], declared: set[str]) -> None:
+    """A warning for each director report.yaml lists who heads no indicator: a misspelt
+    name would otherwise move their section without a word. Not an error: a report.yaml
+    kept from a fuller project still orders the sections it has."""
     for name, line in listed.items():
         if name and name not in declared:
             close = get_close_matches(name, sorted(declared), n=1, cutoff=0.6)
             hint = f" (did you mean {describe(close[0])}?)" if close else ""
-            message = f"directors: no indicator in config/indicators.yaml has the director {describe(name)}"
-            log.add(path, line, message + hint)
+            message = (
+                f"{display_path(path)}:{line}: warning: directors: no indicator in config/indicators.yaml "
+                f"has the director {describe(name)}{hint}; the name is left out of the section order"
+            )
+            warnings.warn(ReportgenWarning(message), stacklevel=2)
 
 
 def _check_file_names(

@@ -45,7 +45,7 @@ def load_project(root: Path, period: Period | None = None) -> tuple[Project, Per
     indicators_file = load_indicators(root / INDICATORS_FILE, log)
     indicators, declared_codes = indicators_file.indicators, indicators_file.codes
     if declared_codes is not None:
-        check_listed_directors(root / REPORT_FILE, listed_directors, indicators_file.directors, log)
+        check_listed_directors(root / REPORT_FILE, listed_directors, indicators_file.directors)
     values = load_values(root / VALUES_FILE, declared_codes, log)
     comments = load_comments(root / COMMENTS_FILE, declared_codes, log)
     check_templates(root / TEMPLATES_DIR, log)
