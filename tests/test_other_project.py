@@ -154,3 +154,16 @@ def test_directors_setting_orders_sections(project: Path) -> None:
     report_yaml.write_text(report_yaml.read_text() + "directors: [Ann Other]\n")
     report = validate(project)
     assert [d.name for d in report.directors] == ["Ann Other", "Zoë O'Brien-Smith"]
+
+
+def test_tiny_numbers_keep_their_written_digits_in_the_chase_list_and_json(tmp_path: Path) -> None:
+    from reportgen.chase import chase_list_csv
+    from reportgen.report_json import report_json
+
+    indicators = "indicators:\n  - {code: E1, title: Rate, director: D, owner: O, polarity: bigger}\n"
+    values = "code,period_end,actual,target\nE1,2012-06-30,0.0000001,0.0000010\n"
+    report = validate(write_project(tmp_path, indicators, values))
+    assert chase_list_csv(report).splitlines()[1].endswith(",0.0000001,0.0000010")
+    document = report_json(report)
+    assert '"actual": 0.0000001,' in document and '"target": 0.0000010' in document
+    assert json.loads(document)["directors"][0]["indicators"][0]["actual"] == 1e-7

@@ -18,7 +18,7 @@ def neutralise(text: str) -> str:
 
 
 def _number(value: Decimal | None) -> str:
-    return "" if value is None else str(value)
+    return "" if value is None else format(value, "f")  # as written: 0.0000001, not 1E-7
 
 
 def chase_list_csv(report: Report) -> str:

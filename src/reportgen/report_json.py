@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import simplejson
@@ -70,9 +71,19 @@ def report_document(report: Report) -> dict[str, Any]:
     }
 
 
+def _as_written(value: Any) -> Any:
+    """The document with each Decimal as its digits: 0.0000001, as in values.csv, where
+    str() gives 1E-7 (the same number, but not as the officer wrote it)."""
+    if isinstance(value, Decimal):
+        return simplejson.RawJSON(format(value, "f"))
+    if isinstance(value, dict):
+        return {key: _as_written(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_written(item) for item in value]
+    return value
+
+
 def report_json(report: Report) -> str:
     """report.json's text; a Decimal is written digit for digit as a JSON number."""
-    text = simplejson.dumps(
-        report_document(report), use_decimal=True, indent=2, ensure_ascii=False
-    )
+    text = simplejson.dumps(_as_written(report_document(report)), indent=2, ensure_ascii=False)
     return str(text) + "\n"
