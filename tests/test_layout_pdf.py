@@ -246,3 +246,23 @@ def test_a_long_comment_flows_on_and_nothing_is_clipped(tmp_path: Path) -> None:
     assert boxes.count("Z") == 3000
     width = float(PdfReader(result.output_dir / "report.pdf").pages[0].mediabox.width)
     assert max(float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes)) <= width
+
+
+def test_a_long_number_is_kept_whole_or_broken_after_a_group_separator(tmp_path: Path) -> None:
+    indicators = "indicators:\n" + "".join(
+        f"  - {{code: N{i}, title: Budget, director: D, owner: O, polarity: bigger}}\n" for i in (1, 2, 3)
+    )
+    written = {1: "1234567", 2: "1234567.89", 3: "123456789012.25"}
+    rows = "".join(f"N{i},2012-06-30,{n},{n}\n" for i, n in written.items())
+    values = "code,period_end,actual,target\n" + rows
+    pack = build(write_project(tmp_path / "p", indicators, values), out=tmp_path / "out").output_dir
+    fragment = (pack / "fragments" / "N2.html").read_text(encoding="utf-8")
+    assert '<td class="long-number">1,<wbr>234,<wbr>567.89</td>' in fragment
+    assert "<td>1,234,567</td>" in (pack / "fragments" / "N1.html").read_text(encoding="utf-8")
+    lines = subprocess.run(
+        ["pdftotext", "-layout", str(pack / "report.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    cells = [cell for line in lines for cell in line.split()]
+    assert "1,234,567" in cells and "1,234,567.89" in cells  # each on one line
+    # Too long even when smaller: it wraps, but only after a separator.
+    assert "123,456,789," in cells and "012.25" in cells

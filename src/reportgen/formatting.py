@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_group_symbol
 from markupsafe import Markup, escape
 
 
@@ -26,6 +26,13 @@ def _format_decimal_text(text: str, locale: str) -> str:
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     pattern = "#,##0" + ("." + "0" * places if places else "")
     return str(format_decimal(value, format=pattern, locale=locale, decimal_quantization=True))
+
+
+def breakable_number(shown: str, locale: str) -> Markup:
+    """A formatted number that may wrap only after a group separator (1,234,<wbr>567.89),
+    never inside a group or between a number and its decimals."""
+    group = get_group_symbol(locale)
+    return Markup(Markup("{}<wbr>").format(group).join(escape(part) for part in shown.split(group)))
 
 
 def month_header(day: date) -> str:

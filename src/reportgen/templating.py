@@ -16,7 +16,7 @@ from jinja2 import (
 from jinja2.sandbox import SandboxedEnvironment
 
 from reportgen.assets import InlineAssets
-from reportgen.formatting import format_number, month_header, paragraphs
+from reportgen.formatting import breakable_number, format_number, month_header, paragraphs
 from reportgen.template_folders import builtin_templates_dir, template_search_path
 
 
@@ -44,6 +44,7 @@ def make_environment(project_templates: Path | None, locale: str) -> Environment
     # What InlineAssets reads a template's own images, fonts and stylesheets from.
     environment.extend(asset_folders=folders)
     environment.filters["number"] = partial(format_number, locale=locale)
+    environment.filters["breakable_number"] = partial(breakable_number, locale=locale)
     environment.filters["month"] = month_header
     environment.filters["paragraphs"] = paragraphs
     return environment
