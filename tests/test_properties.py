@@ -8,6 +8,7 @@ import io
 import re
 import shutil
 import unicodedata
+import warnings
 from decimal import Decimal
 from html import unescape
 from pathlib import Path
@@ -18,7 +19,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reportgen.decimals import parse_decimal
-from reportgen.errors import ProjectError
+from reportgen.errors import ProjectError, ReportgenWarning
 from reportgen.formatting import paragraphs
 from reportgen.main import validate
 from reportgen.plaintext import HIDDEN, clean_text
@@ -43,7 +44,10 @@ def validates_cleanly(project: Path, relative: str, content: bytes) -> None:
     good = (GOOD / relative).read_bytes()
     path.write_bytes(content)
     try:
-        validate(project)
+        with warnings.catch_warnings(record=True) as warned:  # a warning is fine, if clean
+            warnings.simplefilter("always", ReportgenWarning)
+            validate(project)
+        assert all("\n" not in str(warning.message) for warning in warned)
     except ProjectError as error:
         assert error.problems, "a ProjectError always names at least one problem"
         for problem in error.problems:
