@@ -332,3 +332,26 @@ def test_a_listed_director_without_indicators_is_a_warning_and_the_rest_keep_the
     from reportgen.compute import compute_report
 
     assert [director.name for director in compute_report(project, period).directors] == ["E", "D"]
+
+
+def test_a_comment_row_without_text_or_author_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    comments = "code,period_end,author,subject,text\nX1,2012-06-30,Sam,S,   \nX1,2012-05-31,,S,Seen.\n"
+    root = write_project(tmp_path, GOOD_INDICATOR, GOOD_VALUES, comments)
+    with pytest.warns(ReportgenWarning) as warned:
+        project, _ = load_project(root)
+    assert [str(warning.message).removeprefix(f"{root}/") for warning in warned] == [
+        "data/comments.csv:2: warning: text: empty; the row is left out, so its indicator counts as "
+        "not commented on",
+        "data/comments.csv:3: warning: author: empty; the comment is shown without an author",
+    ]
+    assert [(comment.author, comment.text) for comment in project.comments] == [("", "Seen.")]
+
+
+def test_many_incomplete_comment_rows_are_counted_after_the_first_few(tmp_path: Path) -> None:
+    comments = "code,period_end,author,subject,text\n" + "X1,2012-06-30,Sam,S,\n" * 1000
+    root = write_project(tmp_path, GOOD_INDICATOR, GOOD_VALUES, comments)
+    with pytest.warns(ReportgenWarning) as warned:
+        load_project(root)
+    assert len(warned) == 6
+    said = str(warned[-1].message)
+    assert said == f"{root}/data/comments.csv: warning: 995 more rows with an empty author or text"

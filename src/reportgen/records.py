@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from reportgen.csvfile import Row, parse_decimal, parse_month_end, read_csv
-from reportgen.errors import ProblemLog, escaped, quoted
+from reportgen.errors import ProblemLog, ReportgenWarning, display_path, escaped, quoted
 from reportgen.plaintext import clean_line, clean_text
 
 VALUE_COLUMNS = ("code", "period_end", "actual", "target")
@@ -97,6 +98,15 @@ def load_values(path: Path, codes: Collection[str] | None, log: ProblemLog) -> l
     return measurements
 
 
+SHOWN_WARNINGS = 5  # rows with an empty author or text named one by one; the rest counted
+TEXT_EMPTY = "text: empty; the row is left out, so its indicator counts as not commented on"
+AUTHOR_EMPTY = "author: empty; the comment is shown without an author"
+
+
+def _warn(path: Path, line: int, message: str) -> None:
+    warnings.warn(ReportgenWarning(f"{display_path(path)}:{line}: warning: {message}"), stacklevel=3)
+
+
 def load_comments(path: Path, codes: Collection[str] | None, log: ProblemLog) -> list[Comment]:
     """comments.csv, which may be absent (no commentary yet)."""
     if not os.path.lexists(path):  # a broken link is an error, not "no commentary yet"
@@ -104,17 +114,24 @@ def load_comments(path: Path, codes: Collection[str] | None, log: ProblemLog) ->
     rows = read_csv(path, COMMENT_COLUMNS, log)
     known = KnownCodes(codes)
     comments: list[Comment] = []
+    incomplete = 0  # rows with an empty text (left out) or author (kept), each a warning
     for row in rows or ():
         code = known.check(row, path, log)
         period_end = _cell(row, "period_end", parse_month_end, path, log)
         author = clean_line(row.cells["author"])
         text = clean_text(row.cells["text"])
-        if not author:
-            log.add(path, row.line, "author: empty")
-        if not text:
-            log.add(path, row.line, "text: empty")
-        if code is None or period_end is None or not author or not text:
+        # Not errors: an export's placeholder row stops no pack. A comment with no text
+        # is none (its indicator stays on the chase list); one with no author still says
+        # what the service did.
+        if not text or not author:
+            incomplete += 1
+            if incomplete <= SHOWN_WARNINGS:
+                _warn(path, row.line, TEXT_EMPTY if not text else AUTHOR_EMPTY)
+        if code is None or period_end is None or not text:
             continue
         subject = clean_line(row.cells["subject"])
         comments.append(Comment(code, period_end, author, subject, text))
+    if incomplete > SHOWN_WARNINGS:
+        more = f"{incomplete - SHOWN_WARNINGS} more rows with an empty author or text"
+        warnings.warn(ReportgenWarning(f"{display_path(path)}: warning: {more}"), stacklevel=2)
     return comments
