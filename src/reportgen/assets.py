@@ -208,8 +208,9 @@ def _unreadable_image(path: Path) -> str | None:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         limit = (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000
         return f"has more pixels than can be drawn safely (at most {limit} million); save it smaller"
-    except (OSError, SyntaxError, ValueError) as error:  # a damaged header
-        reason = " ".join(str(error).split())[:120]
+    except (OSError, SyntaxError, ValueError) as error:  # a damaged header, an unreadable file
+        said = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        reason = " ".join(said.split())[:120]  # strerror: without the file's full path
     return f"is not an image WeasyPrint can read ({reason}); the pack would be made without it"
 
 
