@@ -10,13 +10,12 @@ import os
 import shutil
 import tempfile
 import time
-import warnings
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 from reportgen import __version__, pdf
-from reportgen.errors import ReportgenError, ReportgenWarning, display_path
+from reportgen.errors import ReportgenError, display_path, warn
 from reportgen.template_folders import template_search_path
 
 # Bump when what is stored, or how it is laid out, changes meaning.
@@ -123,12 +122,12 @@ class RenderCache:
             reason = error.strerror or str(error)
             if self.folder.exists() and not self.folder.is_dir():
                 reason = "a file is in the cache folder's place; delete it"
-            message = (
-                f"{display_path(self.folder)}: warning: cannot keep laid-out pages for reuse "
-                f"({reason}); the pack is complete, but builds are not quicker until this "
-                "folder can be written"
+            warn(
+                self.folder,
+                None,
+                f"cannot keep laid-out pages for reuse ({reason}); the pack is complete, but "
+                "builds are not quicker until this folder can be written",
             )
-            warnings.warn(ReportgenWarning(message), stacklevel=2)
 
     def prune(self) -> None:
         """Deletes entries unused for KEEP_SECONDS, and temporary files left by a crash."""

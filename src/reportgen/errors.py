@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import traceback
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,6 +89,12 @@ def describe_failure(error: BaseException) -> str:
 class ReportgenWarning(UserWarning):
     """Something in a project that does not stop the pack, but that its team should fix;
     its text is `file: warning: message`."""
+
+
+def warn(file: Path | str, line: int | None, message: str) -> None:
+    """Warns about the project as `file:line: warning: message` (`file: ...` with no line)."""
+    name = display_path(file) if isinstance(file, Path) else file
+    warnings.warn(ReportgenWarning(str(Problem(name, line, f"warning: {message}"))), stacklevel=3)
 
 
 class ReportgenError(click.ClickException):

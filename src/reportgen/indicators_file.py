@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import get_close_matches
 from pathlib import Path
 
-from reportgen.errors import ProblemLog, ReportgenWarning, display_path
+from reportgen.errors import ProblemLog, warn
 from reportgen.names import fragment_stem, slugify
 from reportgen.plaintext import clean_line
 from reportgen.schema import IndicatorSchema, IndicatorsFileSchema, describe
@@ -82,10 +81,10 @@ def check_listed_directors(path: Path, listed: dict[str, int], declared: set[str
             close = get_close_matches(name, sorted(declared), n=1, cutoff=0.6)
             hint = f" (did you mean {describe(close[0])}?)" if close else ""
             message = (
-                f"{display_path(path)}:{line}: warning: directors: no indicator in config/indicators.yaml "
-                f"has the director {describe(name)}{hint}; the name is left out of the section order"
+                f"directors: no indicator in config/indicators.yaml has the director {describe(name)}"
+                f"{hint}; the name is left out of the section order"
             )
-            warnings.warn(ReportgenWarning(message), stacklevel=2)
+            warn(path, line, message)
 
 
 def _check_file_names(

@@ -8,12 +8,11 @@ without page numbers, and links that go nowhere, in every output.
 from __future__ import annotations
 
 import html
-import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from reportgen.compute import Report
-from reportgen.errors import ReportgenWarning, display_path
+from reportgen.errors import warn
 from reportgen.html_attributes import attribute_pattern, value_group
 from reportgen.layout_jobs import section_anchor
 
@@ -68,7 +67,7 @@ def warn_about_dead_links(links: LinkTargets, report: Report, templates: Path) -
     dead = links.dead()
     for target in dead[:SHOWN]:
         if target in sections:
-            where = display_path(templates / "section.html")
+            where: Path | str = templates / "section.html"
             message = (
                 f"no element has id {target!r}, which the contents link to for {sections[target]}: "
                 'their page number is left blank; give the section id="director-{{ director.slug }}"'
@@ -76,7 +75,6 @@ def warn_about_dead_links(links: LinkTargets, report: Report, templates: Path) -
         else:
             where = "report.html"
             message = f"the link to {'#' + target!r} leads nowhere: no element has that id"
-        warnings.warn(ReportgenWarning(f"{where}: warning: {message}"), stacklevel=2)
+        warn(where, None, message)
     if len(dead) > SHOWN:
-        more = f"report.html: warning: {len(dead) - SHOWN} more links lead nowhere"
-        warnings.warn(ReportgenWarning(more), stacklevel=2)
+        warn("report.html", None, f"{len(dead) - SHOWN} more links lead nowhere")

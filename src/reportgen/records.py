@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from reportgen.csvfile import Row, parse_decimal, parse_month_end, read_csv
-from reportgen.errors import ProblemLog, ReportgenWarning, display_path, escaped, quoted
+from reportgen.errors import ProblemLog, escaped, quoted, warn
 from reportgen.plaintext import clean_line, clean_text
 
 VALUE_COLUMNS = ("code", "period_end", "actual", "target")
@@ -103,10 +102,6 @@ TEXT_EMPTY = "text: empty; the row is left out, so its indicator counts as not c
 AUTHOR_EMPTY = "author: empty; the comment is shown without an author"
 
 
-def _warn(path: Path, line: int, message: str) -> None:
-    warnings.warn(ReportgenWarning(f"{display_path(path)}:{line}: warning: {message}"), stacklevel=3)
-
-
 def load_comments(path: Path, codes: Collection[str] | None, log: ProblemLog) -> list[Comment]:
     """comments.csv, which may be absent (no commentary yet)."""
     if not os.path.lexists(path):  # a broken link is an error, not "no commentary yet"
@@ -126,12 +121,11 @@ def load_comments(path: Path, codes: Collection[str] | None, log: ProblemLog) ->
         if not text or not author:
             incomplete += 1
             if incomplete <= SHOWN_WARNINGS:
-                _warn(path, row.line, TEXT_EMPTY if not text else AUTHOR_EMPTY)
+                warn(path, row.line, TEXT_EMPTY if not text else AUTHOR_EMPTY)
         if code is None or period_end is None or not text:
             continue
         subject = clean_line(row.cells["subject"])
         comments.append(Comment(code, period_end, author, subject, text))
     if incomplete > SHOWN_WARNINGS:
-        more = f"{incomplete - SHOWN_WARNINGS} more rows with an empty author or text"
-        warnings.warn(ReportgenWarning(f"{display_path(path)}: warning: {more}"), stacklevel=2)
+        warn(path, None, f"{incomplete - SHOWN_WARNINGS} more rows with an empty author or text")
     return comments

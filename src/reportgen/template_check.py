@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 from jinja2 import Environment, TemplateSyntaxError
 
 from reportgen.assets import missing_assets, network_references
-from reportgen.errors import TEMPLATE_SUFFIXES, ProblemLog, ReportgenWarning, display_path, quoted
+from reportgen.errors import TEMPLATE_SUFFIXES, ProblemLog, quoted, warn
 from reportgen.inputfile import InputFileError, read_input
 from reportgen.template_folders import template_search_path
 
@@ -56,8 +55,7 @@ def check_templates(folder: Path, log: ProblemLog) -> None:
             log.add(path, line, message)
         for reference in network_references(source):
             message = (
-                f"{display_path(path)}:{reference.line_in(source)}: warning: {quoted(reference.url.strip())} "
-                "is never fetched (rendering reads nothing from the network): the PDFs are made "
-                "without it; put the file in templates/ and name it there"
+                f"{quoted(reference.url.strip())} is never fetched (rendering reads nothing from "
+                "the network): the PDFs are made without it; put the file in templates/ and name it there"
             )
-            warnings.warn(ReportgenWarning(message), stacklevel=2)
+            warn(path, reference.line_in(source), message)
