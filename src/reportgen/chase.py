@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 from reportgen.compute import Report
+from reportgen.decimals import as_written
 
 COLUMNS = ("director", "code", "title", "owner", "band", "as_of", "actual", "target")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -18,7 +19,7 @@ def neutralise(text: str) -> str:
 
 
 def _number(value: Decimal | None) -> str:
-    return "" if value is None else format(value, "f")  # as written: 0.0000001, not 1E-7
+    return "" if value is None else as_written(value)
 
 
 def chase_list_csv(report: Report) -> str:

@@ -34,6 +34,12 @@ def check_digits(number: Decimal) -> Decimal:
     return number
 
 
+def as_written(number: Decimal) -> str:
+    """A decimal's digits as the team wrote them (`0.0000001`, `1.50`), never the
+    exponent form str() gives a small one (`1E-7`)."""
+    return format(number, "f")
+
+
 def _hint(value: str) -> str:
     lowered = value.lower()
     if "," in value:

@@ -9,6 +9,7 @@ from typing import Any
 import simplejson
 
 from reportgen.compute import IndicatorResult, Report
+from reportgen.decimals import as_written
 from reportgen.rag import Band
 
 
@@ -75,7 +76,7 @@ def _as_written(value: Any) -> Any:
     """The document with each Decimal as its digits: 0.0000001, as in values.csv, where
     str() gives 1E-7 (the same number, but not as the officer wrote it)."""
     if isinstance(value, Decimal):
-        return simplejson.RawJSON(format(value, "f"))
+        return simplejson.RawJSON(as_written(value))
     if isinstance(value, dict):
         return {key: _as_written(item) for key, item in value.items()}
     if isinstance(value, list):
