@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import simplejson
 
-from reportgen.compute import IndicatorResult, Report
+from reportgen.compute import DirectorSection, IndicatorResult, Report
 from reportgen.decimals import as_written
 from reportgen.rag import Band
 
@@ -53,23 +54,28 @@ def _indicator(result: IndicatorResult) -> dict[str, Any]:
     }
 
 
-def report_document(report: Report) -> dict[str, Any]:
-    """The report as plain data (decimals stay Decimal, for exact output)."""
+def _director(director: DirectorSection) -> dict[str, Any]:
+    return {
+        "name": director.name,
+        "slug": director.slug,
+        "indicators": [_indicator(result) for result in director.indicators],
+    }
+
+
+def _document(report: Report, directors: Iterable[dict[str, Any]]) -> dict[str, Any]:
     return {
         "title": report.title,
         "period": report.period.code,
         "period_label": report.period.label,
         "period_end": report.period.end.isoformat(),
         "summary": {band.value: report.count(band) for band in Band},
-        "directors": [
-            {
-                "name": director.name,
-                "slug": director.slug,
-                "indicators": [_indicator(result) for result in director.indicators],
-            }
-            for director in report.directors
-        ],
+        "directors": directors,
     }
+
+
+def report_document(report: Report) -> dict[str, Any]:
+    """The report as plain data (decimals stay Decimal, for exact output)."""
+    return _document(report, [_director(director) for director in report.directors])
 
 
 def _as_written(value: Any) -> Any:
@@ -84,7 +90,20 @@ def _as_written(value: Any) -> Any:
     return value
 
 
+def report_json_chunks(report: Report) -> Iterator[str]:
+    """report.json's text, piece by piece; a Decimal is written digit for digit as a JSON
+    number.
+
+    Each director's part is made as it is written, never the whole document at once:
+    at 1,000 indicators the document, its copy with numbers as written and the text
+    took 13 MB together (measured), while the workers lay out their largest directors.
+    """
+    directors = (_as_written(_director(director)) for director in report.directors)
+    encoder = simplejson.JSONEncoder(indent=2, ensure_ascii=False, iterable_as_array=True)
+    yield from encoder.iterencode(_as_written(_document(report, directors)))
+    yield "\n"
+
+
 def report_json(report: Report) -> str:
-    """report.json's text; a Decimal is written digit for digit as a JSON number."""
-    text = simplejson.dumps(_as_written(report_document(report)), indent=2, ensure_ascii=False)
-    return str(text) + "\n"
+    """report.json's text as one string."""
+    return "".join(report_json_chunks(report))
