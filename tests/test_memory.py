@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import collections
+import importlib.util
 import os
 import subprocess
 import sys
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+import simplejson
 
 from reportgen import memory
+from reportgen.compute import compute_report
+from reportgen.main import build
 from reportgen.memory import _libc, resident_size, room_to_grow
+from reportgen.project import load_project
+from reportgen.render import Renderer
+from reportgen.report_json import report_document, report_json_chunks
+from reportgen.workers import RenderPool
+
+from .pipeline_project import make_project
 
 HELD_AFTER_FREE = """\
 import os, sys
@@ -62,3 +76,70 @@ def test_there_is_room_to_grow_within_the_budget_or_with_no_worker(monkeypatch: 
     assert room_to_grow([])
     monkeypatch.setattr(memory, "MEMORY_BUDGET", 2**50)
     assert room_to_grow([os.getpid()])
+
+
+def test_a_director_s_layout_garbage_is_freed_before_its_pdfs_are_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Writing the PDFs reuses what the layout discarded rather than adding to it."""
+    from reportgen import layout_jobs, pdf
+
+    steps: list[str] = []
+    monkeypatch.setattr(layout_jobs, "give_back_memory", lambda: steps.append("collect"))
+    real_write = pdf.write_pdf
+
+    def writing(document: object, tagged: bool = True) -> bytes:
+        steps.append("write")
+        return real_write(document, tagged)
+
+    monkeypatch.setattr(pdf, "write_pdf", writing)
+    html = '<p>cover</p><section id="director-a" style="break-before: page">A</section>'
+    layout_jobs.lay_out_director((layout_jobs.DirectorJob("a", "A", html, "key"), None))
+    assert steps == ["collect", "write", "write", "collect"]
+
+
+def _generate(root: Path, indicators: int, directors: int) -> Path:
+    """A synthetic project from the benchmark's generator."""
+    source = Path(__file__).parents[1] / "benchmarks" / "generate.py"
+    spec = importlib.util.spec_from_file_location("reportgen_benchmark_generate", source)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return Path(module.generate(root, indicators, directors))
+
+
+def _peak_traced(make: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        make()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_report_json_is_written_without_holding_the_whole_document(tmp_path: Path) -> None:
+    project, period = load_project(_generate(tmp_path, 300, 30), None)
+    report = compute_report(project, period)
+    chunks = report_json_chunks(report)
+    whole = simplejson.dumps(report_document(report), indent=2, ensure_ascii=False)
+    streamed = _peak_traced(lambda: collections.deque(report_json_chunks(report), maxlen=0))
+    held = _peak_traced(lambda: simplejson.dumps(report_document(report), indent=2, ensure_ascii=False))
+    assert streamed < 0.75 * held, (streamed, held)
+    assert "".join(chunks) == whole + "\n"  # the same text (no Decimal written otherwise here)
+
+
+def test_the_build_writes_each_fragment_and_reads_them_back_for_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never every fragment held at once (10 MB at 1,000 indicators): the index shows
+    the files as written."""
+
+    def every_fragment_at_once(self: Renderer) -> dict[str, str]:
+        raise AssertionError("every fragment held at once")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Renderer, "fragments", every_fragment_at_once)
+        project = make_project(tmp_path / "project", long=False)
+        result = build(project, out=tmp_path / "out", pool=RenderPool(1))
+    index = (result.output_dir / "fragments" / "index.html").read_text(encoding="utf-8")
+    assert index == Renderer(result.report, tmp_path / "project" / "templates").fragments_index_html()

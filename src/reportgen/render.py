@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
@@ -122,16 +122,17 @@ class Renderer:
         stems = {result.fragment_stem.lower() for result in self.report.indicators}
         return "_index.html" if "index" in stems else "index.html"
 
-    def fragments_index_chunks(self, fragments: dict[str, str] | None = None) -> Iterator[str]:
+    def fragments_index_chunks(self, fragment: Callable[[str], str] | None = None) -> Iterator[str]:
         """fragments/index.html, piece by piece: every fragment previewed, with its HTML
         and a copy button (at 1,000 indicators, 19 MB: better not held whole).
 
-        `fragments` are every fragment's HTML by file stem, if already rendered."""
-        shown = fragments if fragments is not None else self.fragments()
-        fragments_shown = [(result, shown[result.fragment_stem]) for result in self.report.indicators]
+        `fragment(stem)` gives a fragment's HTML if already rendered (the build reads
+        back the file it wrote): each is taken only as its preview is reached."""
+        shown = fragment if fragment is not None else self.fragments().__getitem__
+        fragments_shown = ((result, shown(result.fragment_stem)) for result in self.report.indicators)
         template = self.environment.get_template("fragments_index.html")
         return template.generate(report=self.report, fragments=fragments_shown, language=self.language)
 
-    def fragments_index_html(self, fragments: dict[str, str] | None = None) -> str:
+    def fragments_index_html(self, fragment: Callable[[str], str] | None = None) -> str:
         """fragments/index.html as one text."""
-        return "".join(self.fragments_index_chunks(fragments))
+        return "".join(self.fragments_index_chunks(fragment))

@@ -34,8 +34,7 @@ def render_problems(renderer: Renderer) -> list[Problem]:
 
     def index() -> None:
         # With every fragment, or a placeholder where one failed: the index's own errors too.
-        stems = (result.fragment_stem for result in report.indicators)
-        _consume(renderer.fragments_index_chunks({stem: fragments.get(stem, "") for stem in stems}))
+        _consume(renderer.fragments_index_chunks(lambda stem: fragments.get(stem, "")))
 
     attempts: list[Callable[[], object]] = [pack]
     attempts += [director_pack(director) for director in report.directors]

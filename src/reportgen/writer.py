@@ -106,6 +106,14 @@ class PackWriter:
     def write_text(self, relative: str, text: str) -> None:
         self.write_bytes(relative, text.encode("utf-8"))
 
+    def read_text(self, relative: str) -> str:
+        """A text file of the pack, as written so far in this build (the fragments'
+        index shows the fragments written before it, rather than holding them all)."""
+        try:
+            return self.path(relative).read_text(encoding="utf-8")
+        except OSError as error:
+            raise self._fail("read back the pack", error) from None
+
     def write_text_chunks(self, relative: str, chunks: Iterable[str]) -> None:
         """Writes a text as it is made, piece by piece, never holding all of it."""
         self.write_chunks(relative, (chunk.encode("utf-8") for chunk in chunks))
