@@ -47,6 +47,16 @@ def test_a_complete_pack_replaces_the_old_one(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2012-13-Q1"]
 
 
+def test_a_file_written_reads_back_exactly_as_written(tmp_path: Path) -> None:
+    """The fragments' index shows the fragments as written, line endings and all."""
+    text = "caf\u00e9\r\nline two\rthree\n"
+    with PackWriter(tmp_path / "out" / "2012-13-Q1") as pack:
+        pack.write_text("fragments/A1.html", text)
+        assert pack.read_text("fragments/A1.html") == text
+        with pytest.raises(ReportgenError, match="cannot read back the pack"):
+            pack.read_text("fragments/missing.html")
+
+
 @pytest.mark.parametrize("failure", [RuntimeError("template broke"), KeyboardInterrupt()])
 def test_a_failed_pack_leaves_the_old_one_byte_for_byte(tmp_path: Path, failure: BaseException) -> None:
     target = old_pack(tmp_path)

@@ -110,7 +110,8 @@ class PackWriter:
         """A text file of the pack, as written so far in this build (the fragments'
         index shows the fragments written before it, rather than holding them all)."""
         try:
-            return self.path(relative).read_text(encoding="utf-8")
+            # Bytes decoded, not read as text: that would turn a "\r\n" into "\n".
+            return self.path(relative).read_bytes().decode("utf-8")
         except OSError as error:
             raise self._fail("read back the pack", error) from None
 
