@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from reportgen import swap
 from reportgen import writer as writer_module
 from reportgen.cli import cli
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, ReportgenWarning
 from reportgen.writer import PackWriter
 
 TESTS = Path(__file__).resolve().parent
@@ -103,6 +103,34 @@ def test_without_an_atomic_exchange_the_swap_still_completes(
         pack.write_text("report.json", "new")
     assert renamed  # the fallback did the swap
     assert snapshot(target) == {"report.json": b"new"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2012-13-Q1"]
+
+
+@pytest.mark.parametrize("atomic", [True, False], ids=["exchanged", "renamed"])
+def test_a_previous_pack_that_cannot_be_deleted_is_named_in_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, atomic: bool
+) -> None:
+    """As when its files are read-only for a user other than root: the new pack goes in,
+    and the folder left holding the old one is named, not left to pile up unseen."""
+    if not atomic:
+        monkeypatch.setattr(swap, "exchange", lambda first, second: False)
+    monkeypatch.setattr(swap.shutil, "rmtree", lambda path, ignore_errors=False: None)
+    target = old_pack(tmp_path)
+    with (
+        pytest.warns(ReportgenWarning, match="cannot delete the previous pack") as warned,
+        PackWriter(target) as pack,
+    ):
+        pack.write_text("report.json", "new")
+    assert snapshot(target) == {"report.json": b"new"}
+    (left,) = [p for p in tmp_path.iterdir() if p.name != "2012-13-Q1"]
+    assert left.name.startswith(".2012-13-Q1.") and str(warned[0].message).startswith(str(left))
+    assert b'{"old": true}\n' in snapshot(left).values()
+    with pytest.warns(ReportgenWarning) as again, PackWriter(target):
+        pass  # the next build says so again (and of the pack it replaces)
+    assert any("cannot delete what an earlier build left" in str(w.message) for w in again)
+    monkeypatch.undo()
+    with PackWriter(target):
+        pass  # and tidies it away once it can
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2012-13-Q1"]
 
 

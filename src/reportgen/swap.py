@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from reportgen.errors import warn
+
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 
@@ -58,13 +60,22 @@ def lock_folder(folder: Path) -> Iterator[None]:
         os.close(descriptor)  # closing releases the lock
 
 
-def remove(path: Path) -> None:
-    """Removes a file, link or folder tree if it is there; never raises."""
+def remove(path: Path) -> bool:
+    """Removes a file, link or folder tree if it is there; never raises. Whether it is
+    gone (a read-only folder in it, for a user other than root, stays)."""
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
     else:
         with contextlib.suppress(OSError):
             path.unlink()
+    return not os.path.lexists(path)
+
+
+def _remove_or_warn(path: Path, what: str) -> None:
+    """Removes a folder the build has no more use for, or says that it is left (else
+    one would pile up, unseen, at every build)."""
+    if not remove(path):
+        warn(path, None, f"cannot delete {what}, left in this hidden folder: delete it by hand")
 
 
 def _fsync(path: Path) -> None:
@@ -85,7 +96,7 @@ def swap_in(staging: Path, target: Path) -> None:
     if not os.path.lexists(target):
         os.replace(staging, target)
     elif exchange(staging, target):
-        remove(staging)  # now holds the previous pack
+        _remove_or_warn(staging, "the previous pack")  # the staging folder now holds it
     else:
         _swap_by_renames(staging, target)
     _fsync(target.parent)
@@ -102,7 +113,7 @@ def _swap_by_renames(staging: Path, target: Path) -> None:
         os.replace(old / "pack", target)
         raise
     finally:
-        shutil.rmtree(old, ignore_errors=True)
+        _remove_or_warn(old, "the previous pack")
 
 
 def tidy_up(target: Path) -> None:
@@ -113,4 +124,4 @@ def tidy_up(target: Path) -> None:
         saved = leftover / "pack"
         if leftover.suffix == ".old" and saved.exists() and not os.path.lexists(target):
             os.replace(saved, target)  # killed between the two renames of a swap
-        remove(leftover)
+        _remove_or_warn(leftover, "what an earlier build left")
