@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from babel import Locale, UnknownLocaleError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from reportgen.decimals import check_digits
+from reportgen.decimals import as_written, check_digits
 from reportgen.errors import quoted
 from reportgen.period import Period
 from reportgen.plaintext import clean_line
@@ -74,7 +74,9 @@ def _checked(number: Decimal) -> Decimal:
     try:
         return check_digits(number)
     except ValueError as error:
-        written = str(number) if len(str(number)) <= 30 else str(number)[:27] + "..."
+        # As written (0.000000000000000001, not 1E-18), unless that is a screenful of digits.
+        written = as_written(number) if -30 < number.adjusted() < 30 else str(number)
+        written = written if len(written) <= 30 else written[:27] + "..."
         raise ValueError(f"{written} {error}") from None
 
 
@@ -86,7 +88,7 @@ def _tolerance(value: Any) -> Tolerance:
     if isinstance(value, int | Decimal):  # booleans were refused just above
         number = _checked(Decimal(value))
         if number < 0:
-            raise ValueError(f"{value} must be zero or more")
+            raise ValueError(f"{as_written(number)} must be zero or more")
         return Tolerance(number)
     if isinstance(value, str):
         if match := PERCENT.match(value):
