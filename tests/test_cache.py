@@ -138,9 +138,37 @@ def test_the_cache_serves_what_was_stored_and_nothing_damaged(tmp_path: Path) ->
     assert cache.get(key) == ({"page_names": ["", "cover"]}, [b"%PDF-one", b"", b"%PDF-three"])
     assert cache.key("<html >") != key
     (entry,) = (tmp_path / "cache").rglob("*.bin")
-    entry.write_bytes(entry.read_bytes()[:-3])
+    stored = entry.read_bytes()
+    entry.write_bytes(stored[:-3])
+    assert cache.get(key) is None
+    entry.write_bytes(stored[:-3] + b"two")  # same length, other bytes: damaged on disk
     assert cache.get(key) is None
     assert RenderCache(None, None).get(key) is None  # caching off
+
+
+def _damage(entry: Path, how: str) -> None:
+    """Changes what an entry holds after its header, keeping its length."""
+    data = bytearray(entry.read_bytes())
+    start = 8 + int.from_bytes(data[:8], "big")
+    if how == "one byte" and start < len(data):
+        data[(start + len(data)) // 2] ^= 0xFF
+    else:
+        data[start:] = bytes(len(data) - start)
+    entry.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("how", ["one byte", "zeroed"])
+def test_a_damaged_cache_is_laid_out_again_not_served(tmp_path: Path, how: str) -> None:
+    project = make_project(tmp_path / "project", long=False)
+    with RenderPool() as pool:
+        build(project, out=tmp_path / "out", pool=pool)
+        entries = list((tmp_path / "out" / ".reportgen-cache").rglob("*.bin"))
+        for entry in entries:
+            _damage(entry, how)
+        rebuilt = files(build(project, out=tmp_path / "out", pool=pool).output_dir)
+        fresh = files(build(project, out=tmp_path / "fresh", use_cache=False, pool=pool).output_dir)
+    assert len(entries) > 3
+    assert rebuilt == fresh
 
 
 def test_an_entry_renamed_to_another_key_is_not_served(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from reportgen.errors import ReportgenError, display_path, warn
 from reportgen.template_folders import template_search_path
 
 # Bump when what is stored, or how it is laid out, changes meaning.
-CACHE_FORMAT = "8"
+CACHE_FORMAT = "9"
 CACHE_FOLDER = ".reportgen-cache"
 # Entries no build has used for this long are deleted (a quarter's pack is rebuilt
 # within weeks; older layouts are for inputs that no longer exist).
@@ -99,19 +99,22 @@ class RenderCache:
                 offset += length
             if offset != len(data):
                 return None  # truncated or padded: not what was written
+            if header["digest"] != _digest(header["meta"], blobs):
+                return None  # damaged on disk, or edited: served, it would be a wrong page
             return header["meta"], blobs
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
     def put(self, key: str, meta: dict[str, Any], blobs: list[bytes]) -> None:
-        """Stores blobs and their metadata as one file, replaced atomically.
+        """Stores blobs and their metadata as one file, replaced atomically, with a
+        digest of both that get() checks.
 
         The cache only saves time: a folder that cannot take the file (read-only, full,
         a file in its place) is reported once and the build goes on without it.
         """
         if self.folder is None or not self._storing:
             return
-        entry = {"key": key, "meta": meta, "lengths": [len(b) for b in blobs]}
+        entry = {"key": key, "meta": meta, "lengths": [len(b) for b in blobs], "digest": _digest(meta, blobs)}
         header = json.dumps(entry).encode()
         path = self._path(key)
         try:
@@ -142,6 +145,15 @@ class RenderCache:
                     path.unlink()
             except OSError:
                 pass  # another build removed or replaced it: nothing to do
+
+
+def _digest(meta: dict[str, Any], blobs: list[bytes]) -> str:
+    """A hash of an entry's contents, kept in it: what comes back must be what was put."""
+    digest = hashlib.sha256(json.dumps(meta, sort_keys=True).encode())
+    for blob in blobs:
+        digest.update(len(blob).to_bytes(8, "big"))
+        digest.update(blob)
+    return digest.hexdigest()
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
