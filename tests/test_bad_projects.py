@@ -180,3 +180,23 @@ def test_a_million_bad_rows_are_counted_not_listed(tmp_path: Path, monkeypatch: 
     assert result.exit_code == 1 and len(lines) == 201
     assert lines[0].startswith("data/values.csv:2: actual: 'x0' is not a plain decimal")
     assert lines[-1] == "data/values.csv: ... and 9799 more problems in this file"
+
+
+def test_html_nested_too_deep_to_lay_out_is_a_clean_error_at_build(
+    tmp_path: Path, previous_pack: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a layout finds it (validate renders the HTML, it does not lay out pages)."""
+    project = tmp_path / "project"
+    shutil.copytree(GOOD, project)
+    (project / "templates").mkdir()
+    never_closed = "{% for level in range(400) %}<div>{% endfor %}Cover"
+    (project / "templates" / "cover.html").write_text(never_closed, encoding="utf-8")
+    out = tmp_path / "out"
+    shutil.copytree(previous_pack, out)
+    before = snapshot(out / "2012-13-Q1")
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(cli, ["build", "--project", ".", "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("templates: the pages' HTML nests elements too deeply to lay out")
+    assert all(PROBLEM_LINE.match(line) for line in result.stderr.splitlines())
+    assert snapshot(out / "2012-13-Q1") == before

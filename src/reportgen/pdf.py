@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reportgen.errors import ReportgenError, display_path
 from reportgen.fetcher import asset_fetcher, drop_attachments
 from reportgen.pdf_tags import finish_tags
 from reportgen.section_checks import pack_context_in
@@ -62,9 +63,26 @@ def write_pdf(document: Any, tagged: bool = True) -> bytes:
     return pdf
 
 
+def lay_out(html: str, project_templates: Path | None, **options: Any) -> Any:
+    """WeasyPrint's layout of the HTML (its Document), with `options` for render()."""
+    try:
+        return weasy_html(html, project_templates).render(**options)
+    except RecursionError:
+        # WeasyPrint builds and lays out its boxes by recursion, several calls per level
+        # of elements: HTML nested more than ~110 deep (measured; a template opening an
+        # element in a loop, never closing it) ends Python's stack. The built-in
+        # templates nest far less.
+        where = display_path(project_templates) if project_templates is not None else "templates"
+        message = (
+            f"{where}: the pages' HTML nests elements too deeply to lay out (more than about "
+            "a hundred levels): does a template open an element inside a loop and never close it?"
+        )
+        raise ReportgenError(message) from None
+
+
 def render_pdf(html: str, project_templates: Path | None) -> bytes:
     """A PDF of the HTML; relative URLs resolve against the first template folder."""
-    return write_pdf(weasy_html(html, project_templates).render())
+    return write_pdf(lay_out(html, project_templates))
 
 
 def _page_counter(kind: str, value: Any) -> bool:
@@ -156,7 +174,7 @@ def render_director(
     pages twice, with and without them, would cost a second full write. The section
     starts on the page holding the element `anchor`.
     """
-    document = weasy_html(html, project_templates).render()
+    document = lay_out(html, project_templates)
     start = first_page_with(document, anchor)
     numbers = [page_number_boxes(page) for page in document.pages]
     section = document.pages[start:]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from reportgen.pdf import first_page_with, page_number_boxes, set_page_boxes, weasy_html, write_pdf
+from reportgen.pdf import first_page_with, lay_out, page_number_boxes, set_page_boxes, write_pdf
 
 # The @page name the pack's front gives slot pages standing for unnamed section pages,
 # so a stylesheet can skip the margin boxes that slots do not need (see render_front).
@@ -66,7 +66,7 @@ def render_front(
     from weasyprint import CSS
 
     slots = CSS(string=_slot_stylesheet(numbered_boxes))
-    document = weasy_html(html, project_templates).render(stylesheets=[slots])
+    document = lay_out(html, project_templates, stylesheets=[slots])
     first_slot = first_page_with(document, front_pages_end)
     front, slot_pages = document.pages[:first_slot], document.pages[first_slot:]
     for page in slot_pages:
