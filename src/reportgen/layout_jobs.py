@@ -15,6 +15,7 @@ from pathlib import Path
 from reportgen.memory import give_back_memory
 from reportgen.pdf import DirectorPdfs, render_director
 from reportgen.pdf_front import render_front
+from reportgen.weasyprint_import import load_weasyprint
 from reportgen.worker_side import notify
 from reportgen.workers import RenderPool
 
@@ -80,7 +81,7 @@ def lay_out_front(item: tuple[str, str, frozenset[str], Path | None]) -> tuple[b
 
 def prepare_worker() -> None:
     """Imports, in a worker as it starts, what laying out needs (WeasyPrint)."""
-    import weasyprint  # noqa: F401
+    load_weasyprint()
 
 
 def start_workers(pool: RenderPool, jobs: int) -> None:

@@ -13,6 +13,7 @@ from reportgen.fetcher import asset_fetcher, drop_attachments
 from reportgen.pdf_tags import finish_tags
 from reportgen.section_checks import pack_context_in
 from reportgen.template_folders import template_search_path
+from reportgen.weasyprint_import import load_weasyprint
 
 # The PDF flavour every writer uses (None: plain PDF). One place, so the pack's parts
 # and the director PDFs always agree, and so the cache key can name it. PDF/UA-1: a
@@ -47,10 +48,9 @@ class DirectorPdfs:
 
 
 def weasy_html(html: str, project_templates: Path | None) -> Any:
-    from weasyprint import HTML  # slow to import: only when a PDF is made
-
+    html_class = load_weasyprint().HTML  # slow to import: only when a PDF is made
     folders = template_search_path(project_templates)
-    return HTML(string=html, base_url=folders[0].as_uri() + "/", url_fetcher=asset_fetcher(folders))
+    return html_class(string=html, base_url=folders[0].as_uri() + "/", url_fetcher=asset_fetcher(folders))
 
 
 def write_pdf(document: Any, tagged: bool = True) -> bytes:

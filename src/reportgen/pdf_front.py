@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.pdf import first_page_with, lay_out, page_number_boxes, set_page_boxes, write_pdf
+from reportgen.weasyprint_import import load_weasyprint
 
 # The @page name the pack's front gives slot pages standing for unnamed section pages,
 # so a stylesheet can skip the margin boxes that slots do not need (see render_front).
@@ -63,9 +64,7 @@ def render_front(
     pages before the element `front_pages_end`, which starts the first slot) and the
     slot pages alone as plain, untagged stamps.
     """
-    from weasyprint import CSS
-
-    slots = CSS(string=_slot_stylesheet(numbered_boxes))
+    slots = load_weasyprint().CSS(string=_slot_stylesheet(numbered_boxes))
     document = lay_out(html, project_templates, stylesheets=[slots])
     first_slot = first_page_with(document, front_pages_end)
     front, slot_pages = document.pages[:first_slot], document.pages[first_slot:]
