@@ -5,7 +5,13 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from reportgen.assets import inline_assets, references, template_file
+from reportgen.assets import (
+    inline_assets,
+    network_references,
+    outside_file_references,
+    references,
+    template_file,
+)
 from reportgen.templating import make_environment
 
 
@@ -76,3 +82,13 @@ def test_srcset_candidates_are_written_in_with_their_descriptors(tmp_path: Path)
     written = inline_assets('<img src="logo.png" srcset="logo.png 1x, logo@2x.png 2x" alt="">', [tmp_path])
     assert written == f'<img src="{one}" srcset="{one} 1x, {two} 2x" alt="">'
     assert inline_assets("<img srcset=logo@2x.png>", [tmp_path]) == f'<img srcset="{two}">'
+
+
+def test_urls_no_pdf_will_load_are_told_apart_from_template_files() -> None:
+    source = """<img src="/images/logo.png"> <img src='FILE:///etc/passwd'> <img src="//cdn.example/a.png">
+<img src="logo.png"> <a href="/not-loaded.pdf">a link</a>
+<style>@import '/site.css'; body { background: url(https://example.org/b.png) }</style>"""
+    outside = [reference.url for reference in outside_file_references(source)]
+    network = [reference.url for reference in network_references(source)]
+    assert outside == ["/images/logo.png", "FILE:///etc/passwd", "/site.css"]
+    assert network == ["//cdn.example/a.png", "https://example.org/b.png"]

@@ -281,10 +281,14 @@ def test_a_project_template_cannot_fetch_outside_its_folder(tmp_path: Path, list
     with pytest.warns(ReportgenWarning) as warned:
         pack = build(project, out=tmp_path / "out").output_dir
     assert listener.connections == []
-    # Each network URL written in the template is named, at its line, as never fetched.
+    # Each network URL written in the template is named, at its line, as never fetched,
+    # and the file: URL an image loads as never read.
     said = sorted(str(warning.message) for warning in warned)
-    assert len(said) == 4 and all("is never fetched" in message for message in said), said
-    assert [message.split(": warning:")[0].rsplit(":", 1)[1] for message in said] == ["2", "3", "3", "5"]
+    fetched = [message for message in said if "is never fetched" in message]
+    read = [message for message in said if "'file:///etc/passwd' is never read" in message]
+    assert len(fetched) == 4 and len(read) == 1 and len(said) == 5, said
+    assert [message.split(": warning:")[0].rsplit(":", 1)[1] for message in fetched] == ["2", "3", "3", "5"]
+    assert read[0].split(": warning:")[0].endswith("cover.html:2")
     for pdf in pdf_files(pack):
         assert_no_attachments(pdf)
         reader = pypdf.PdfReader(pdf)

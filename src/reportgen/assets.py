@@ -39,6 +39,9 @@ NOT_LOADED = re.compile(r"\{#.*?#\}|<!--.*?-->|/\*.*?\*/|<script\b.*?</script\s*
 # template folder's file named as written.
 NOT_A_TEMPLATE_FILE = re.compile(r"^([a-z][a-z0-9+.-]*:|#|/)|\{[{%#]", re.IGNORECASE)
 NETWORK_URL = re.compile(r"^(https?:)?//", re.IGNORECASE)
+# A file named outside the template folders: a file: URL, or an absolute path (which a
+# browser would take from the host site's root).
+OUTSIDE_FILE_URL = re.compile(r"^(file:|/(?!/))", re.IGNORECASE)
 MAX_INLINED_BYTES = 5 * 1024 * 1024  # a cover photo, say; as large as a template may be
 
 
@@ -122,6 +125,12 @@ def references(source: str) -> list[Reference]:
 def network_references(source: str) -> list[Reference]:
     """Every URL a template has loaded from the network: `http(s)://` or `//`."""
     return [r for r in _loaded(source) if NETWORK_URL.match(r.url.strip())]
+
+
+def outside_file_references(source: str) -> list[Reference]:
+    """Every URL a template has loaded as a file outside the template folders:
+    `file:` or an absolute path."""
+    return [r for r in _loaded(source) if OUTSIDE_FILE_URL.match(r.url.strip())]
 
 
 def template_file(url: str, folders: list[Path], base: Path | None = None) -> Path | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateSyntaxError
 
-from reportgen.assets import missing_assets, network_references
+from reportgen.assets import missing_assets, network_references, outside_file_references
 from reportgen.errors import TEMPLATE_SUFFIXES, ProblemLog, quoted, warn
 from reportgen.inputfile import InputFileError, read_input
 from reportgen.template_folders import template_search_path
@@ -57,5 +57,12 @@ def check_templates(folder: Path, log: ProblemLog) -> None:
             message = (
                 f"{quoted(reference.url.strip())} is never fetched (rendering reads nothing from "
                 "the network): the PDFs are made without it; put the file in templates/ and name it there"
+            )
+            warn(path, reference.line_in(source), message)
+        for reference in outside_file_references(source):
+            message = (
+                f"{quoted(reference.url.strip())} is never read (rendering reads only the template "
+                "folders' files): the PDFs are made without it; put the file in templates/ and name it "
+                "relative to the template"
             )
             warn(path, reference.line_in(source), message)
