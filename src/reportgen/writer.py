@@ -87,12 +87,18 @@ class PackWriter:
         except OSError as error:
             raise self._fail("create the output folder", error) from None
 
-    def path(self, relative: str) -> Path:
-        """Where a file of the pack goes; refuses any name that would leave the pack."""
+    def _inside(self, relative: str) -> Path:
+        """Where a file of the pack is; refuses any name that would leave the pack."""
         assert self.staging is not None
         path = (self.staging / relative).resolve()
         if not path.is_relative_to(self.staging.resolve()) or path == self.staging.resolve():
             raise ReportgenError(f"refusing to write outside the output folder: {relative}")
+        return path
+
+    def path(self, relative: str) -> Path:
+        """Where a file of the pack goes, its folder made; refuses any name that would
+        leave the pack."""
+        path = self._inside(relative)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -111,7 +117,7 @@ class PackWriter:
         index shows the fragments written before it, rather than holding them all)."""
         try:
             # Bytes decoded, not read as text: that would turn a "\r\n" into "\n".
-            return self.path(relative).read_bytes().decode("utf-8")
+            return self._inside(relative).read_bytes().decode("utf-8")
         except OSError as error:
             raise self._fail("read back the pack", error) from None
 
