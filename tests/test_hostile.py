@@ -404,3 +404,25 @@ def test_a_template_s_own_images_travel_inside_every_html_output(tmp_path: Path)
         assert f"href='data:text/css;base64,{extra_css}'" in text, page
     # The PDF shows the CSS background and the <img>.
     assert len(pypdf.PdfReader(pack / "report.pdf").pages[0].images) == 2
+
+
+def test_a_template_name_never_reaches_a_file_outside_the_folders(tmp_path: Path) -> None:
+    """A link put in templates/ after the check (which refuses it) still loads nothing."""
+    from jinja2 import TemplateNotFound
+
+    from reportgen.templating import make_environment
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the pack", encoding="utf-8")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "x.html").write_text("not for the pack either", encoding="utf-8")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "notes").symlink_to(secret)
+    (templates / "shared").symlink_to(tmp_path / "outside")
+    (templates / "own.html").write_text("kept", encoding="utf-8")
+    environment = make_environment(templates, "en_GB")
+    for name in ("notes", "shared/x.html", "default:../../secret.txt"):
+        with pytest.raises(TemplateNotFound):
+            environment.get_template(name)
+    assert environment.get_template("own.html").render() == "kept"

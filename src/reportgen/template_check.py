@@ -32,10 +32,12 @@ def check_templates(folder: Path, log: ProblemLog) -> None:
     inside = folder.resolve()
     folders = template_search_path(folder)
     for path in sorted(folder.rglob("*")):
-        if path.suffix.lower() not in TEMPLATE_SUFFIXES:
-            continue
+        # Any entry, a folder or a file of any name: Jinja loads `sub/x.html` through a
+        # linked folder, and `{% include "notes" %}` through a link without a suffix.
         if not path.resolve().is_relative_to(inside):
             log.add(path, None, "links outside the templates folder; copy the file in instead")
+            continue
+        if path.suffix.lower() not in TEMPLATE_SUFFIXES:
             continue
         try:
             source = read_input(path, MAX_TEMPLATE_BYTES).decode("utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -12,7 +13,9 @@ from jinja2 import (
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
+    TemplateNotFound,
 )
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
 from reportgen.assets import InlineAssets
@@ -20,13 +23,29 @@ from reportgen.formatting import breakable_number, format_number, month_header, 
 from reportgen.template_folders import builtin_templates_dir, template_search_path
 
 
+class _FolderLoader(FileSystemLoader):
+    """Jinja's file loader, held to its folders: a name that reaches a file elsewhere
+    through a link is not found (template_check reports such links before a build;
+    this keeps a link made after the check out as well)."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        for folder in map(Path, self.searchpath):
+            candidate = folder.joinpath(*pieces)
+            if candidate.is_file():  # the one Jinja would read, checked before it is read
+                if not candidate.resolve().is_relative_to(folder.resolve()):
+                    raise TemplateNotFound(template)
+                break
+        return super().get_source(environment, template)
+
+
 def make_environment(project_templates: Path | None, locale: str) -> Environment:
     """An autoescaping, strict, sandboxed environment; `default:NAME` always means the built-in NAME."""
     folders = template_search_path(project_templates)
-    builtin: BaseLoader = FileSystemLoader(builtin_templates_dir())
+    builtin: BaseLoader = _FolderLoader(builtin_templates_dir())
     loader = ChoiceLoader(
         [
-            FileSystemLoader(folders),
+            _FolderLoader(folders),
             PrefixLoader({"default": builtin}, delimiter=":"),
         ]
     )
