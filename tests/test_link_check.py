@@ -36,6 +36,19 @@ def test_an_unquoted_value_runs_to_a_space_or_the_tag_s_end() -> None:
     assert list(links.links) == ["total=1", 'x"y']
 
 
+def test_text_outside_tags_is_never_read_as_a_link_or_an_id() -> None:
+    """An officer's comment saying `href=#appendix` is escaped text, not markup; a quoted
+    value may hold `>`, and a tag that never closes is not read."""
+    text = (
+        "<p class=c>read href=#appendix and id=total, or see &lt;a href=#b&gt;</p>"
+        '<a title="a > b" href="#kept">k</a> <h2 id=kept>K</h2> <a href="#open'
+    )
+    links = LinkTargets()
+    "".join(links.read([text]))
+    assert links.targets == {"kept"}
+    assert list(links.links) == ["kept"]
+
+
 @pytest.fixture
 def project_without_section_ids(tmp_path: Path) -> Path:
     project = tmp_path / "project"

@@ -7,6 +7,12 @@ import re
 # The group of an attribute pattern's match that holds an unquoted value (name=x).
 UNQUOTED = 4
 
+# A start tag, to its closing `>`: a quote right after `=` opens a value that runs to its
+# own closing quote, `>` and all; any other quote is a character of the value. (Atomic,
+# so a tag that never closes costs one pass, whatever its quotes.) Text outside tags is
+# not markup: escaped, `href=#x` in a comment is text, never a link.
+START_TAG = re.compile(r"""<[A-Za-z](?>[^>"'=]+|=\s*"[^"]*"|=\s*'[^']*'|[^>])*+>""")
+
 
 def attribute_pattern(names: str) -> re.Pattern[str]:
     """`name="x"`, `name='x'` or `name=x` for any of `names` (an alternation, "id|href"):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reportgen.compute import Report
 from reportgen.errors import warn
-from reportgen.html_attributes import attribute_pattern, value_group
+from reportgen.html_attributes import START_TAG, attribute_pattern, value_group
 from reportgen.layout_jobs import section_anchor
 
 # A tag's id (or name), or a link: one pass.
@@ -41,12 +41,13 @@ class LinkTargets:
         self._scan(carried)
 
     def _scan(self, text: str) -> None:
-        for match in ATTRIBUTE.finditer(text):
-            value = html.unescape(match[value_group(match)])
-            if match[1].lower() != "href":
-                self.targets.add(value)
-            elif value.startswith("#"):
-                self.links[value[1:]] = None
+        for tag in START_TAG.finditer(text):
+            for match in ATTRIBUTE.finditer(tag[0]):
+                value = html.unescape(match[value_group(match)])
+                if match[1].lower() != "href":
+                    self.targets.add(value)
+                elif value.startswith("#"):
+                    self.links[value[1:]] = None
 
     @classmethod
     def linked_from(cls, text: str) -> set[str]:
