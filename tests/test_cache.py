@@ -439,3 +439,44 @@ def test_a_changed_module_of_reportgen_changes_every_key(tmp_path: Path) -> None
     assert digest(package) == cache.code_digest()
     (package / "formatting.py").write_text((package / "formatting.py").read_text() + "\n# changed\n")
     assert digest(package) != cache.code_digest()
+
+
+def _refuse_to_read(monkeypatch: pytest.MonkeyPatch, refused: Path) -> None:
+    """Path.read_bytes and Path.open fail for one file, as for a file the user may not
+    read (the tests may run as root, who may read every file)."""
+    read_bytes, open_ = Path.read_bytes, Path.open
+
+    def failing_read_bytes(path: Path) -> bytes:
+        if path == refused:
+            raise PermissionError(13, "Permission denied")
+        return read_bytes(path)
+
+    def failing_open(path: Path, *args: Any, **kwargs: Any) -> Any:
+        if path == refused:
+            raise PermissionError(13, "Permission denied")
+        return open_(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_bytes", failing_read_bytes)
+    monkeypatch.setattr(Path, "open", failing_open)
+
+
+def test_a_template_folder_file_that_cannot_be_read_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not `reportgen: internal error: PermissionError`: the check names it before a
+    build, and the cache's digest of the folder, reading it later, names it too."""
+    from reportgen.errors import ProblemLog, ReportgenError
+    from reportgen.template_check import check_templates
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    logo = templates / "logo.png"
+    logo.write_bytes(b"\x89PNG")
+    _refuse_to_read(monkeypatch, logo)
+    log = ProblemLog()
+    check_templates(templates, log)
+    assert [(p.file.endswith("logo.png"), p.message) for p in log.problems] == [
+        (True, "cannot be read (Permission denied); rendering may load any file here")
+    ]
+    with pytest.raises(ReportgenError, match=r"logo\.png: cannot be read \(Permission denied\)"):
+        RenderCache(tmp_path / "cache", templates)

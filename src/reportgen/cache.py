@@ -36,7 +36,11 @@ def _assets_digest(project_templates: Path | None) -> str:
     for folder in template_search_path(project_templates):
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             digest.update(str(path.relative_to(folder)).encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            try:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            except OSError as error:  # checked before the build; changed since
+                reason = error.strerror or str(error)
+                raise ReportgenError(f"{display_path(path)}: cannot be read ({reason})") from None
     return digest.hexdigest()
 
 

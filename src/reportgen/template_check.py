@@ -14,6 +14,15 @@ from reportgen.template_folders import template_search_path
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
 
+def _unreadable(path: Path) -> str | None:
+    """Why a file (an image, a font) cannot be opened, or None if it can."""
+    try:
+        path.open("rb").close()
+    except OSError as error:
+        return error.strerror or type(error).__name__
+    return None
+
+
 def check_templates(folder: Path, log: ProblemLog) -> None:
     """Logs every template under `folder` that cannot be read or parsed, at its line.
 
@@ -38,6 +47,8 @@ def check_templates(folder: Path, log: ProblemLog) -> None:
             log.add(path, None, "links outside the templates folder; copy the file in instead")
             continue
         if path.suffix.lower() not in TEMPLATE_SUFFIXES:
+            if path.is_file() and (reason := _unreadable(path)):
+                log.add(path, None, f"cannot be read ({reason}); rendering may load any file here")
             continue
         try:
             source = read_input(path, MAX_TEMPLATE_BYTES).decode("utf-8")
