@@ -77,3 +77,35 @@ def test_fragment_in_a_host_page_has_no_violations(
     finally:
         page.set_viewport_size({"width": 1280, "height": 900})
     assert len(seen) >= 3
+
+
+WORDS_BROKEN = """
+(selector) => {
+  const broken = [];
+  for (const cell of document.querySelectorAll(selector)) {
+    const text = cell.firstChild && cell.firstChild.nodeType === 3 ? cell.firstChild : null;
+    if (!text) continue;
+    for (const match of text.data.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(text, match.index);
+      range.setEnd(text, match.index + match[0].length);
+      if (range.getClientRects().length > 1) broken.push(match[0]);
+    }
+  }
+  return broken;
+}
+"""
+
+
+def test_a_phone_shows_the_summary_s_names_whole(page: Any, renderer: Renderer, tmp_path: Path) -> None:
+    """At 390px the Director column keeps each word of a name on one line ("Meredit/h" was seen)."""
+    path = tmp_path / "report.html"
+    path.write_text(renderer.pack_html(), encoding="utf-8")
+    page.set_viewport_size({"width": 390, "height": 900})
+    try:
+        page.goto(path.as_uri())
+        names = page.eval_on_selector_all(".summary-table th[scope='row']", "cells => cells.length")
+        assert names == len(renderer.report.directors) + 1  # and the "All directors" row
+        assert page.evaluate(WORDS_BROKEN, ".summary-table th[scope='row']") == []
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
