@@ -9,8 +9,9 @@ import unicodedata
 from anyascii import anyascii
 
 APOSTROPHES = "'\u2019\u2018`"
-# File systems allow 255 bytes a name; a slug stays well inside that with its suffix.
-MAX_SLUG = 80
+# File systems allow 255 bytes a name: a slug is cut only where `<slug>.html` would not
+# fit (SPEC §3's rule has no limit, and a long name keeps its whole slug below this).
+MAX_SLUG = 240
 
 
 def _spelt_in_ascii(character: str) -> str:
