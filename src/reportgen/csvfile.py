@@ -13,7 +13,7 @@ from typing import Any
 
 from reportgen.decimals import parse_decimal
 from reportgen.errors import ProblemLog, quoted
-from reportgen.inputfile import InputFileError, read_input
+from reportgen.inputfile import InputFileError, not_utf8, read_input
 from reportgen.period import is_month_end
 
 __all__ = ["Row", "parse_decimal", "parse_month_end", "read_csv"]
@@ -44,8 +44,7 @@ def _decode(path: Path, raw: bytes, log: ProblemLog) -> str | None:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        log.add(path, line, f"not UTF-8 (byte 0x{raw[error.start]:02x}); {HOW_TO_SAVE}")
+        log.add(path, *not_utf8(raw, error, HOW_TO_SAVE))
         return None
     if "\x00" in text:
         log.add(path, text[: text.index("\x00")].count("\n") + 1, "NUL byte: this is not a text CSV file")

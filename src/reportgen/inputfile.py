@@ -6,6 +6,8 @@ import errno
 import stat
 from pathlib import Path
 
+UTF8_ADVICE = "save the file with UTF-8 encoding"
+
 
 class InputFileError(Exception):
     """An input file that cannot be read at all: missing, a folder, unreadable, too big."""
@@ -50,3 +52,8 @@ def read_input(path: Path, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise InputFileError(f"file is larger than {_megabytes(max_bytes)}")
     return data
+
+
+def not_utf8(raw: bytes, error: UnicodeDecodeError, advice: str) -> tuple[int, str]:
+    """The line of a file's first byte that is not UTF-8, and a message naming it."""
+    return raw[: error.start].count(b"\n") + 1, f"not UTF-8 (byte 0x{raw[error.start]:02x}); {advice}"

@@ -8,7 +8,7 @@ from jinja2 import Environment, TemplateSyntaxError
 
 from reportgen.assets import missing_assets, network_references, outside_file_references
 from reportgen.errors import TEMPLATE_SUFFIXES, ProblemLog, quoted, warn
-from reportgen.inputfile import InputFileError, read_input
+from reportgen.inputfile import UTF8_ADVICE, InputFileError, not_utf8, read_input
 from reportgen.template_folders import template_search_path
 
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
@@ -51,12 +51,14 @@ def check_templates(folder: Path, log: ProblemLog) -> None:
                 log.add(path, None, f"cannot be read ({reason}); rendering may load any file here")
             continue
         try:
-            source = read_input(path, MAX_TEMPLATE_BYTES).decode("utf-8")
+            raw = read_input(path, MAX_TEMPLATE_BYTES)
         except InputFileError as error:
             log.add(path, None, error.message)
             continue
+        try:
+            source = raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            log.add(path, None, f"not UTF-8 (byte {error.start}); save the file with UTF-8 encoding")
+            log.add(path, *not_utf8(raw, error, UTF8_ADVICE))
             continue
         try:
             parser.parse(source, name=path.name, filename=str(path))

@@ -10,7 +10,7 @@ from yaml.parser import ParserError
 from yaml.reader import ReaderError
 from yaml.scanner import ScannerError
 
-from reportgen.inputfile import InputFileError, read_input
+from reportgen.inputfile import UTF8_ADVICE, InputFileError, not_utf8, read_input
 from reportgen.linedata import LineDict, LineList, Node
 from reportgen.yamlloader import Loader, WordingLoader, YamlLoadError, YamlProblem, parse
 
@@ -29,9 +29,7 @@ def load_yaml(path: Path) -> tuple[Any, list[YamlProblem]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        message = f"not UTF-8 (byte 0x{raw[error.start]:02x}); save the file with UTF-8 encoding"
-        raise YamlLoadError(line, message) from None
+        raise YamlLoadError(*not_utf8(raw, error, UTF8_ADVICE)) from None
     try:
         try:
             return parse(text, Loader)
