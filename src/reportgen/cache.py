@@ -1,4 +1,5 @@
-"""A folder of rendered director PDFs, keyed by everything that shapes their pages."""
+"""A folder of earlier builds' work (each director's laid-out PDFs, the pack's front,
+rendered HTML, the report's fingerprints), keyed by everything that shapes it."""
 
 from __future__ import annotations
 

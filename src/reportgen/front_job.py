@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from reportgen.cache import RenderCache
-from reportgen.layout_jobs import SectionLayout, lay_out_front, section_anchor
+from reportgen.layout_jobs import SectionLayout, lay_out_front
 from reportgen.link_check import LinkTargets
+from reportgen.names import section_anchor
 from reportgen.pdf_front import SLOT_PAGE
 from reportgen.render import Renderer
 from reportgen.workers import RenderPool

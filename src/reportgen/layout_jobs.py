@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.memory import give_back_memory
+from reportgen.names import section_anchor
 from reportgen.pdf import DirectorPdfs, render_director
 from reportgen.pdf_front import render_front
 from reportgen.weasyprint_import import load_weasyprint
@@ -22,11 +23,6 @@ from reportgen.workers import RenderPool
 # Workers started before the project is loaded, whatever the cores: on a machine with
 # many, most would have to import WeasyPrint (~30 MB each) only to be told to end.
 EARLY_WORKERS = 4
-
-
-def section_anchor(slug: str) -> str:
-    """The id the section template gives a director's section (see section.html)."""
-    return f"director-{slug}"
 
 
 @dataclass(frozen=True)

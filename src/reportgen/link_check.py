@@ -14,7 +14,7 @@ from pathlib import Path
 from reportgen.compute import Report
 from reportgen.errors import warn
 from reportgen.html_attributes import START_TAG, attribute_pattern, value_group
-from reportgen.layout_jobs import section_anchor
+from reportgen.names import section_anchor
 
 # A tag's id (or name), or a link: one pass.
 ATTRIBUTE = attribute_pattern("id|name|href")

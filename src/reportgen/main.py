@@ -87,8 +87,10 @@ def _write_pack(
             for stem, fragment in renderer.director_fragments(director).items():
                 writer.write_text(f"fragments/{stem}.html", fragment)
         index = renderer.fragments_index_name()
-        written = renderer.fragments_index_chunks(lambda stem: writer.read_text(f"fragments/{stem}.html"))
-        writer.write_text_chunks(f"fragments/{index}", written)
+        index_chunks = renderer.fragments_index_chunks(
+            lambda stem: writer.read_text(f"fragments/{stem}.html")
+        )
+        writer.write_text_chunks(f"fragments/{index}", index_chunks)
         writer.write_text_chunks("report.html", renderer.pack_chunks())
         warn_about_dead_links(renderer.links, report, project.templates_dir)
         give_back_memory()  # what the HTML took, before the pack's PDF is joined

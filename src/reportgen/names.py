@@ -51,6 +51,11 @@ def slugify(name: str) -> str:
     return slug
 
 
+def section_anchor(slug: str) -> str:
+    """The id the section template gives a director's section (see section.html)."""
+    return f"director-{slug}"
+
+
 def fragment_stem(code: str) -> str:
     """An indicator code made safe for a file name, case kept: `PAF C23` → `PAF-C23`."""
     return re.sub(r"[^A-Za-z0-9._-]+", "-", code).strip("-")

@@ -27,7 +27,10 @@ PAGE_COUNTERS = {"page", "pages"}
 
 
 class SplitError(Exception):
-    """The templates do not mark where a director's section starts: render whole instead."""
+    """The pack cannot be joined from the directors' own layouts (no section marked where
+    it starts, pages styled by side, a page-number box that shows more than numbers, a
+    counter that needs the whole pack, numbers that do not match the pages): it is laid
+    out whole instead."""
 
 
 @dataclass(frozen=True)
