@@ -19,7 +19,8 @@ from reportgen.plaintext import clean_line
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._()\-]*$"
 PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*%\s*$", re.ASCII)
-PLAIN_DECIMAL = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*$", re.ASCII)
+# A tolerance written as text ("5", " 0.5 "): unsigned, unlike a CSV value (decimals.PLAIN_DECIMAL).
+TOLERANCE_NUMBER = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*$", re.ASCII)
 
 
 def describe(value: Any) -> str:
@@ -93,7 +94,7 @@ def _tolerance(value: Any) -> Tolerance:
     if isinstance(value, str):
         if match := PERCENT.match(value):
             return Tolerance(_checked(Decimal(match[1])), percent=True)
-        if match := PLAIN_DECIMAL.match(value):
+        if match := TOLERANCE_NUMBER.match(value):
             return Tolerance(_checked(Decimal(match[1])))
     raise ValueError(f"{describe(value)} must be a number (5, 0.5) or a percentage (\"5%\")")
 
