@@ -5,13 +5,8 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from reportgen.assets import (
-    inline_assets,
-    network_references,
-    outside_file_references,
-    references,
-    template_file,
-)
+from reportgen.assets import inline_assets, template_file
+from reportgen.template_urls import network_references, outside_file_references, references
 from reportgen.templating import make_environment
 
 

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateSyntaxError
 
-from reportgen.assets import missing_assets, network_references, outside_file_references
+from reportgen.assets import missing_assets
 from reportgen.errors import TEMPLATE_SUFFIXES, ProblemLog, quoted, warn
 from reportgen.inputfile import UTF8_ADVICE, InputFileError, not_utf8, read_input
 from reportgen.template_folders import template_search_path
+from reportgen.template_urls import network_references, outside_file_references
 
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
