@@ -266,3 +266,31 @@ def test_a_long_number_is_kept_whole_or_broken_after_a_group_separator(tmp_path:
     assert "1,234,567" in cells and "1,234,567.89" in cells  # each on one line
     # Too long even when smaller: it wraps, but only after a separator.
     assert "123,456,789," in cells and "012.25" in cells
+
+
+def test_a_page_that_starts_inside_an_indicator_s_comments_names_it(tmp_path: Path) -> None:
+    """The header says "L1 (continued)" on every page that starts inside L1's comments,
+    and nowhere else (a page that starts with a heading is not a continuation)."""
+    sentence = "Performance has been reviewed with every team this quarter. "
+    text = "\n\n".join([sentence * 12] * 14)
+    root = write_project(
+        tmp_path / "project",
+        "indicators:\n"
+        "  - {code: L1, title: Long story, director: Al, owner: Al, polarity: bigger}\n"
+        "  - {code: L2, title: Second story, director: Al, owner: Al, polarity: bigger}\n",
+        "code,period_end,actual,target\nL1,2012-06-30,1,2\nL2,2012-06-30,1,2\n",
+        "code,period_end,author,subject,text\n"
+        + "".join(f'{code},2012-06-30,Al,Why,"{text}"\n' for code in ("L1", "L2")),
+    )
+    result = build(root, out=tmp_path / "out")
+    pages = page_texts(result.output_dir / "report.pdf")
+    first = next(i for i, page in enumerate(pages) if "L1: Long story" in page)
+    second = next(i for i, page in enumerate(pages) if "L2: Second story" in page)
+    assert second - first >= 2 and len(pages) - second >= 2  # each runs over pages
+    assert "(continued)" not in pages[first]
+    for page in pages[first + 1 : second]:
+        assert "Al \u2014 RED DIAMOND \u2014 L1 (continued)" in page
+    for page in pages[second + 1 :]:
+        assert "L2 (continued)" in page and "L1 (continued)" not in page
+    own = page_texts(result.output_dir / "directors" / "al.pdf")
+    assert sum("(continued)" in page for page in own) == sum("(continued)" in page for page in pages)
