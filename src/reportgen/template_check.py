@@ -9,6 +9,7 @@ from jinja2 import Environment, TemplateSyntaxError
 from reportgen.assets import missing_assets
 from reportgen.errors import TEMPLATE_SUFFIXES, ProblemLog, quoted, warn
 from reportgen.inputfile import UTF8_ADVICE, InputFileError, not_utf8, read_input
+from reportgen.page_counter_check import element_page_counters
 from reportgen.template_folders import template_search_path
 from reportgen.template_urls import network_references, outside_file_references
 
@@ -75,6 +76,13 @@ def check_templates(folder: Path, log: ProblemLog) -> None:
                 "the network): the PDFs are made without it; put the file in templates/ and name it there"
             )
             warn(path, reference.line_in(source), message)
+        for line, name in element_page_counters(source, path.suffix.lower() == ".css"):
+            message = (
+                f"{name}: page on an element numbers no page (WeasyPrint counts pages only in "
+                "@page rules): the footers number the pack straight through, and a contents that "
+                "reads target-counter(..., page) may show this counter's value instead"
+            )
+            warn(path, line, message)
         for reference in outside_file_references(source):
             message = (
                 f"{quoted(reference.url.strip())} is never read (rendering reads only the template "
