@@ -81,11 +81,14 @@ def test_there_is_room_to_grow_within_the_budget_or_with_no_worker(monkeypatch: 
 def test_a_director_s_layout_garbage_is_freed_before_its_pdfs_are_written(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Writing the PDFs reuses what the layout discarded rather than adding to it."""
+    """Writing the PDFs reuses what the layout discarded rather than adding to it: the
+    layout's style cache is freed as it returns (test_layout_styles), and the heap pages
+    go back before writing; the document is collected once written."""
     from reportgen import layout_jobs, pdf
 
     steps: list[str] = []
     monkeypatch.setattr(layout_jobs, "give_back_memory", lambda: steps.append("collect"))
+    monkeypatch.setattr(layout_jobs, "trim_heap", lambda: steps.append("trim"))
     real_write = pdf.write_pdf
 
     def writing(document: object, tagged: bool = True) -> bytes:
@@ -95,7 +98,7 @@ def test_a_director_s_layout_garbage_is_freed_before_its_pdfs_are_written(
     monkeypatch.setattr(pdf, "write_pdf", writing)
     html = '<p>cover</p><section id="director-a" style="break-before: page">A</section>'
     layout_jobs.lay_out_director((layout_jobs.DirectorJob("a", "A", html, "key"), None))
-    assert steps == ["collect", "write", "write", "collect"]
+    assert steps == ["trim", "write", "write", "collect"]
 
 
 def _generate(root: Path, indicators: int, directors: int) -> Path:

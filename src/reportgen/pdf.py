@@ -10,6 +10,7 @@ from typing import Any
 
 from reportgen.errors import ReportgenError, display_path
 from reportgen.fetcher import asset_fetcher, drop_attachments
+from reportgen.layout_styles import render_releasing_styles
 from reportgen.pdf_tags import finish_tags
 from reportgen.section_checks import pack_context_in
 from reportgen.template_folders import template_search_path
@@ -69,7 +70,7 @@ def write_pdf(document: Any, tagged: bool = True) -> bytes:
 def lay_out(html: str, project_templates: Path | None, **options: Any) -> Any:
     """WeasyPrint's layout of the HTML (its Document), with `options` for render()."""
     try:
-        return weasy_html(html, project_templates).render(**options)
+        return render_releasing_styles(weasy_html(html, project_templates), **options)
     except RecursionError:
         # WeasyPrint builds and lays out its boxes by recursion, several calls per level
         # of elements: HTML nested more than ~110 deep (measured; a template opening an
