@@ -426,3 +426,25 @@ def test_a_template_name_never_reaches_a_file_outside_the_folders(tmp_path: Path
         with pytest.raises(TemplateNotFound):
             environment.get_template(name)
     assert environment.get_template("own.html").render() == "kept"
+
+
+def test_a_template_makes_ordinary_products_and_powers_but_not_huge_ones(tmp_path: Path) -> None:
+    """`*` and `**` as a pack uses them; a result too big to be meant is refused at once."""
+    from decimal import Decimal
+
+    from jinja2.exceptions import SecurityError
+
+    from reportgen.templating import MAX_REPEATED, make_environment
+
+    environment = make_environment(None, "en_GB")
+
+    def render(source: str, **values: object) -> str:
+        return environment.from_string(source).render(**values)
+
+    assert render('{{ "-" * 3 }}{{ 3 * 4 }} {{ 2 ** 10 }} {{ 1.5 ** 2 }}') == "---12 1024 2.25"
+    assert render("{{ value * 100 }}", value=Decimal("0.25")) == "25.00"
+    assert render("{{ ([0] * 3)|length }} {{ (3 * 'ab')|length }}") == "3 6"
+    assert len(render(f'{{{{ "x" * {MAX_REPEATED} }}}}')) == MAX_REPEATED
+    for too_big in (f'"x" * {MAX_REPEATED + 1}', f"{MAX_REPEATED} * [1, 2]", "10 ** (10 ** 10)"):
+        with pytest.raises(SecurityError):
+            render(f"{{{{ {too_big} }}}}")

@@ -15,7 +15,9 @@ from jinja2 import (
     StrictUndefined,
     TemplateNotFound,
 )
+from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from reportgen.assets import InlineAssets
@@ -39,6 +41,35 @@ class _FolderLoader(FileSystemLoader):
         return super().get_source(environment, template)
 
 
+# What a template may make with one operator, as Jinja's sandbox bounds range(): far
+# beyond any pack's need (`"-" * 80` draws a rule), far below what stalls a build. A
+# `"x" * 10**8` in a template left WeasyPrint laying out one word for minutes, and
+# `10 ** 10 ** 10` computes a number of ten billion digits (measured, before the limit).
+MAX_REPEATED = 1_000_000  # characters of a text, or items of a list, made by `*`
+MAX_EXPONENT = 10_000  # of a whole number raised by `**`
+SEQUENCES = (str, list, tuple)
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, which also refuses `*` and `**` results too big to be meant."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Context, operator: str, left: object, right: object) -> object:
+        if operator == "*":
+            sequence, times = (left, right) if isinstance(left, SEQUENCES) else (right, left)
+            if isinstance(sequence, SEQUENCES) and isinstance(times, int):
+                size = len(sequence) * times
+                if size > MAX_REPEATED:
+                    raise SecurityError(
+                        f"repeating a text or list {times:,} times makes {size:,} characters or "
+                        f"items; a template may make at most {MAX_REPEATED:,} this way"
+                    )
+        elif isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > MAX_EXPONENT:
+            raise SecurityError(f"a power of {right:,} is too big to compute; at most {MAX_EXPONENT:,}")
+        return super().call_binop(context, operator, left, right)
+
+
 def make_environment(project_templates: Path | None, locale: str) -> Environment:
     """An autoescaping, strict, sandboxed environment; `default:NAME` always means the built-in NAME."""
     folders = template_search_path(project_templates)
@@ -51,7 +82,7 @@ def make_environment(project_templates: Path | None, locale: str) -> Environment
     )
     # Sandboxed: a project's template is data from a folder, and must not reach Python's
     # internals (`cycler.__init__.__globals__.os` runs commands in a plain environment).
-    environment = SandboxedEnvironment(
+    environment = _Sandbox(
         loader=loader,
         autoescape=True,
         undefined=StrictUndefined,
